@@ -1,0 +1,154 @@
+// The destconfig model, its lookup and its TOML form (see destconfig.h).
+#include "policy/destconfig.h"
+
+#include "policy/destination_key.h"
+#include "policy/domain_name.h"
+#include "policy/toml_reader.h"
+
+namespace sealpost::policy {
+
+void DestinationControls::merge(const DestinationControls& other) {
+  if (other.tls) tls = other.tls;
+  if (other.max_connections) max_connections = other.max_connections;
+  if (other.max_messages_per_connection) max_messages_per_connection = other.max_messages_per_connection;
+  if (other.max_recipients_per_message) max_recipients_per_message = other.max_recipients_per_message;
+}
+
+EffectiveDestination DestConfig::complete(std::string entry, const DestinationControls& c) const {
+  DestinationControls d{.tls = kDefaultTls, .max_connections = kDefaultMaxConnections,
+                        .max_messages_per_connection = kDefaultMaxMessagesPerConnection,
+                        .max_recipients_per_message = kDefaultMaxRecipientsPerMessage};
+  d.merge(default_);
+  d.merge(c);
+  return {.entry = std::move(entry), .tls = *d.tls, .max_connections = *d.max_connections,
+          .max_messages_per_connection = *d.max_messages_per_connection,
+          .max_recipients_per_message = *d.max_recipients_per_message};
+}
+
+EffectiveDestination DestConfig::lookup(std::string_view destination) const {
+  const auto it = find_destination(entries_, destination, kDefaultKey);
+  if (it == entries_.end()) return complete(std::string(kDefaultKey), {});
+  return complete(it->first, it->second);
+}
+
+std::optional<EffectiveDestination> DestConfig::effective(std::string_view key) const {
+  auto k = normalize_destination_key(key, kDefaultKey);
+  if (!k) return std::nullopt;
+  if (*k == kDefaultKey) return complete(*k, {});
+  const auto it = entries_.find(*k);
+  if (it == entries_.end()) return std::nullopt;
+  return complete(it->first, it->second);
+}
+
+Status DestConfig::add(std::string_view key, const DestinationControls& controls) {
+  auto k = normalize_destination_key(key, kDefaultKey);
+  if (!k) return k.error();
+  if (*k == kDefaultKey) return Error{"the default entry always exists: change it with 'default'"};
+  if (!entries_.emplace(*k, controls).second) return Error{"entry '" + *k + "' already exists"};
+  return ok();
+}
+
+Status DestConfig::edit(std::string_view key, const DestinationControls& changes) {
+  auto k = normalize_destination_key(key, kDefaultKey);
+  if (!k) return k.error();
+  if (*k == kDefaultKey) {
+    edit_default(changes);
+    return ok();
+  }
+  const auto it = entries_.find(*k);
+  if (it == entries_.end()) return Error{"no entry '" + *k + "'"};
+  it->second.merge(changes);
+  return ok();
+}
+
+Status DestConfig::remove(std::string_view key) {
+  auto k = normalize_destination_key(key, kDefaultKey);
+  if (!k) return k.error();
+  if (*k == kDefaultKey) return Error{"the default entry cannot be deleted"};
+  if (entries_.erase(*k) == 0) return Error{"no entry '" + *k + "'"};
+  return ok();
+}
+
+namespace {
+
+constexpr std::string_view kTls = "tls";
+constexpr std::string_view kMaxConnections = "max-connections";
+constexpr std::string_view kMaxMessages = "max-messages-per-connection";
+constexpr std::string_view kMaxRecipients = "max-recipients-per-message";
+
+Result<DestinationControls> parse_entry(std::string_view source, const toml::table& t, std::string_view entry) {
+  namespace tr = toml_reader;
+  if (auto s = tr::check_keys(source, t, entry, {kTls, kMaxConnections, kMaxMessages, kMaxRecipients}); !s) {
+    return s.error();
+  }
+  DestinationControls c;
+  if (const toml::node* node = t.get(kTls)) {
+    const auto word = node->value<std::string>();
+    const auto setting = word ? parse_tls_setting(*word) : std::nullopt;
+    if (!setting) {
+      return Error{tr::at(source, *node) + "entry '" + std::string(entry) + "': key 'tls' must be one of " +
+                   std::string(kTlsSettingWords)};
+    }
+    c.tls = setting;
+  }
+  auto conns = tr::optional_count(source, t, entry, kMaxConnections, 1, kMaxConnectionsLimit);
+  if (!conns) return conns.error();
+  auto msgs = tr::optional_count(source, t, entry, kMaxMessages, 1, kMaxMessagesPerConnectionLimit);
+  if (!msgs) return msgs.error();
+  auto rcpts = tr::optional_count(source, t, entry, kMaxRecipients, 1, kMaxRecipientsPerMessageLimit);
+  if (!rcpts) return rcpts.error();
+  c.max_connections = *conns;
+  c.max_messages_per_connection = *msgs;
+  c.max_recipients_per_message = *rcpts;
+  return c;
+}
+
+void write_entry(std::string& out, std::string_view key, const DestinationControls& c) {
+  out += "[" + toml_reader::key_text(key) + "]\n";
+  if (c.tls) out += "tls = " + toml_reader::quoted(to_string(*c.tls)) + "\n";
+  if (c.max_connections) out += std::string(kMaxConnections) + " = " + std::to_string(*c.max_connections) + "\n";
+  if (c.max_messages_per_connection) {
+    out += std::string(kMaxMessages) + " = " + std::to_string(*c.max_messages_per_connection) + "\n";
+  }
+  if (c.max_recipients_per_message) {
+    out += std::string(kMaxRecipients) + " = " + std::to_string(*c.max_recipients_per_message) + "\n";
+  }
+}
+
+}  // namespace
+
+Result<DestConfig> parse_destconfig(std::string_view text, std::string_view source) {
+  auto doc = toml_reader::parse(text, source);
+  if (!doc) return doc.error();
+  DestConfig config;
+  for (const auto& [raw_key, node_ptr] : toml_reader::in_file_order(*doc)) {
+    const toml::node& node = *node_ptr;
+    const std::string shown = escape_for_display(raw_key);
+    const toml::table* t = node.as_table();
+    if (!t) return Error{toml_reader::at(source, node) + "'" + shown + "' must be a table: [\"" + shown + "\"]"};
+    auto key = normalize_destination_key(raw_key, DestConfig::kDefaultKey);
+    if (!key) return Error{toml_reader::at(source, node) + "entry " + key.error().message};
+    auto controls = parse_entry(source, *t, shown);
+    if (!controls) return controls.error();
+    if (*key == DestConfig::kDefaultKey) {
+      config.edit_default(*controls);
+    } else if (auto s = config.add(*key, *controls); !s) {
+      return Error{toml_reader::at(source, node) + "entry '" + shown + "' repeats an earlier entry ('" + *key + "')"};
+    }
+  }
+  return config;
+}
+
+std::string serialize_destconfig(const DestConfig& config) {
+  std::string out =
+      "# Sealpost per-destination TLS policy (sealpost destconfig). Keys: example.com, .example.com\n"
+      "# (subdomains), an IP address, or default. tls: " + std::string(kTlsSettingWords) + ".\n\n";
+  write_entry(out, DestConfig::kDefaultKey, config.default_entry());
+  for (const auto& [key, c] : config.entries()) {
+    out += "\n";
+    write_entry(out, key, c);
+  }
+  return out;
+}
+
+}  // namespace sealpost::policy

@@ -1,0 +1,54 @@
+// The per-stage decision table of TLS-POLICY.md §6–7: given a destination's TLS setting and a
+// TLS stage that failed on one host, what the SMTP client does next, with the reason and the
+// RFC 3463 enhanced status code. Fail-closed: nothing here ever continues in clear text on a
+// connection where STARTTLS was answered 220 (RFC 3207 §4.1, §5).
+#pragma once
+
+#include <string>
+
+#include "policy/tls_setting.h"
+
+namespace sealpost::policy {
+
+enum class Stage {
+  kStarttlsOffer,      // STARTTLS not in the EHLO reply
+  kStarttlsReply,      // STARTTLS answered with anything but 220
+  kStarttlsInjection,  // bytes after the 220 before the handshake
+  kHandshake,          // TLS handshake failed after the 220
+  kChain,              // chain not anchored / expired / bad signature
+  kIdentity,           // no REF-ID matched
+};
+
+enum class Action {
+  kContinue,          // go on, encrypted, on this connection
+  kContinueInClear,   // go on in clear text on this connection
+  kRetryInClear,      // this connection is dead; retry this host once in clear on a new one
+  kNextHost,          // QUIT/abort; this host failed; try the next host
+  kDefer,             // this host failed and no host is left: defer the message (4xx)
+};
+
+struct StageFailure {
+  Stage stage;
+  std::string host;    // e.g. "mx1.example.com"
+  std::string ip;      // e.g. "192.0.2.1"
+  std::string detail;  // e.g. the server's reply, Botan's alert, the chain error
+  bool more_hosts = false;
+};
+
+struct Decision {
+  Action action;
+  std::string status;  // enhanced status code when the host failed ("4.7.4"), else empty
+  std::string reason;  // one line, naming the host
+  bool fallback_plaintext = false;  // the outcome log's `fallback=plaintext`
+};
+
+Decision decide(TlsSetting setting, const StageFailure& failure);
+
+// The deferral at queue expiry turns into a bounce with the same reason, class 5 (§7):
+// "4.7.5 certificate identity did not match: …" → "5.7.5 …".
+std::string permanent_status(const std::string& status);
+
+std::string_view to_string(Stage stage);
+std::string_view to_string(Action action);
+
+}  // namespace sealpost::policy

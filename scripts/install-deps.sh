@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Sealpost needs to build and test on Debian 12, by package name, from Debian.
+# Idempotent: packages already present are skipped, and `apt-get update` runs at most once.
+# Run as root (or with sudo available). Used by both README commands and by .ci/run.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config
+  libbotan-2-dev libc-ares-dev libboost-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev nlohmann-json3-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev openssl faketime
+  # fuzzing (libFuzzer ships with clang's runtime)
+  clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
