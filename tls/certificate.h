@@ -1,0 +1,49 @@
+// An X.509 certificate as Sealpost inspects it: presented names for policy/ (TLS-POLICY.md
+// §3), fingerprints, and the verbose description an operator compares with
+// `show crypto pki certificates verbose`. Wraps Botan 2 without exposing it: nothing outside
+// tls/ includes a Botan header. Input is untrusted DER from a peer or a PEM file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "policy/presented_id.h"
+#include "policy/result.h"
+
+namespace Botan {
+class X509_Certificate;
+}
+
+namespace sealpost::tls {
+
+inline constexpr std::size_t kMaxCertificateOctets = 64 * 1024;
+
+class Certificate {
+ public:
+  static Result<Certificate> from_der(std::span<const std::uint8_t> der);
+
+  std::string subject() const;
+  std::string issuer() const;
+  std::string serial_hex() const;
+  bool is_ca() const;
+  bool is_self_signed() const;
+  // SAN dNSName and iPAddress read from the raw extension (Botan 2 drops IPv6 addresses and
+  // would hide embedded NULs), plus the Subject CNs.
+  policy::CertificateNames names() const;
+  std::string fingerprint(std::string_view hash) const;  // "SHA-256" → "AB:CD:…"
+  std::string to_pem() const;
+  // Multi-line, indented by `indent`; every field of TLS-POLICY.md §2.
+  std::string describe_verbose(std::string_view indent = "  ") const;
+
+  const Botan::X509_Certificate& botan() const { return *cert_; }
+  friend bool operator==(const Certificate& a, const Certificate& b);
+
+ private:
+  explicit Certificate(std::shared_ptr<const Botan::X509_Certificate> cert) : cert_(std::move(cert)) {}
+  std::shared_ptr<const Botan::X509_Certificate> cert_;
+};
+
+}  // namespace sealpost::tls

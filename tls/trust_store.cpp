@@ -1,0 +1,70 @@
+// Trustpoint loading (see trust_store.h). File I/O belongs to this adapter; chain logic is in
+// chain_validator.cpp.
+#include "tls/trust_store.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "policy/domain_name.h"
+
+#include "tls/chain_validator.h"
+#include "tls/pem.h"
+
+namespace sealpost::tls {
+
+Status check_trustpoint_name(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '.') {
+    return Error{"trustpoint name must be 1 to 64 characters and not start with '.'"};
+  }
+  for (const char c : name) {
+    const bool okc = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                     c == '_' || c == '-';
+    if (!okc) return Error{"trustpoint name '" + policy::escape_for_display(name) + "' may hold only letters, digits, '.', '_' and '-'"};
+  }
+  return ok();
+}
+
+Result<Trustpoint> load_trustpoint_file(const std::filesystem::path& path, std::string name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path.string() + ": cannot read"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto certs = read_pem_certificates(text.str(), path.string(),
+                                     {.skip_unparsable = name == kSystemTrustpoint});
+  if (!certs) return certs.error();
+  return Trustpoint{.name = std::move(name), .certificates = std::move(*certs)};
+}
+
+void TrustStore::add(Trustpoint trustpoint) { trustpoints_.push_back(std::move(trustpoint)); }
+
+Status TrustStore::load_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return ok();
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".pem" && entry.is_regular_file()) files.push_back(entry.path());
+  }
+  if (ec) return Error{dir.string() + ": " + ec.message()};
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto tp = load_trustpoint_file(f, f.stem().string());
+    if (!tp) return tp.error();
+    add(std::move(*tp));
+  }
+  return ok();
+}
+
+Status TrustStore::load_system_bundle(const std::filesystem::path& path) {
+  auto tp = load_trustpoint_file(path, std::string(kSystemTrustpoint));
+  if (!tp) return tp.error();
+  add(std::move(*tp));
+  return ok();
+}
+
+policy::ChainResult TrustStore::validate(const std::vector<Certificate>& chain,
+                                         std::chrono::system_clock::time_point at) const {
+  return validate_chain(chain, trustpoints_, at);
+}
+
+}  // namespace sealpost::tls

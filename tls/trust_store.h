@@ -1,0 +1,50 @@
+// Trust anchors (TLS-POLICY.md §2): named trustpoints, one PEM file each in the trust
+// directory, plus the system CA bundle when enabled. Every certificate in a trustpoint is an
+// anchor — a root, an intermediate, or a server's own leaf (pinning) — because Sealpost
+// validates partial chains (`chain-validation stop`), which Botan 2 does not.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "policy/result.h"
+#include "policy/verification.h"
+#include "tls/certificate.h"
+
+namespace sealpost::tls {
+
+inline constexpr std::string_view kSystemBundle = "/etc/ssl/certs/ca-certificates.crt";
+inline constexpr std::string_view kSystemTrustpoint = "system";
+
+struct Trustpoint {
+  std::string name;
+  std::vector<Certificate> certificates;
+};
+
+// A trustpoint name is also its file name: letters, digits, '.', '_', '-', at most 64, not
+// starting with '.'.
+Status check_trustpoint_name(std::string_view name);
+
+class TrustStore {
+ public:
+  void add(Trustpoint trustpoint);
+  // Every NAME.pem in `dir`, in name order. A missing directory is an empty store.
+  Status load_directory(const std::filesystem::path& dir);
+  Status load_system_bundle(const std::filesystem::path& path = std::string(kSystemBundle));
+
+  const std::vector<Trustpoint>& trustpoints() const { return trustpoints_; }
+  bool empty() const { return trustpoints_.empty(); }
+
+  // Validates `chain` (leaf first, then whatever the server sent) at time `at`.
+  policy::ChainResult validate(const std::vector<Certificate>& chain,
+                               std::chrono::system_clock::time_point at) const;
+
+ private:
+  std::vector<Trustpoint> trustpoints_;
+};
+
+Result<Trustpoint> load_trustpoint_file(const std::filesystem::path& path, std::string name);
+
+}  // namespace sealpost::tls
