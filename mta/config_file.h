@@ -1,0 +1,23 @@
+// Reading and atomically replacing Sealpost's own files (configuration, trustpoints): write a
+// temporary file beside the target, fsync it, rename it over the target, fsync the directory
+// — so a crash leaves either the old file or the new one, never half of either.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include "policy/result.h"
+
+namespace sealpost::mta {
+
+inline constexpr std::size_t kMaxOwnFileOctets = 16u << 20;
+
+// "-" reads standard input.
+Result<std::string> read_text_file(const std::filesystem::path& path);
+
+// mode: e.g. 0644, or 0600 for files that hold passwords.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode);
+
+}  // namespace sealpost::mta

@@ -1,0 +1,49 @@
+// A small command-line parser for `sealpost` subcommands: `--name value`, `--name=value`,
+// flags, repeatable options, positionals, `--` and `-` (standard input). Untrusted input:
+// every error names the option and the command, and the caller exits with status 2.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/result.h"
+
+namespace sealpost::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNo = 1;        // tlsverify: not verified
+inline constexpr int kExitBadInput = 2;  // bad arguments, files or input: nothing was changed
+
+struct OptionSpec {
+  std::string_view name;  // without the leading "--"
+  bool takes_value = false;
+  bool repeatable = false;
+};
+
+class Args {
+ public:
+  bool has(std::string_view name) const { return values_.contains(std::string(name)); }
+  std::optional<std::string> get(std::string_view name) const;
+  std::vector<std::string> all(std::string_view name) const;
+  const std::vector<std::string>& positionals() const { return positionals_; }
+
+  friend Result<Args> parse_args(std::span<const std::string>, std::span<const OptionSpec>, std::size_t,
+                                 std::size_t);
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+  std::vector<std::string> positionals_;
+};
+
+Result<Args> parse_args(std::span<const std::string> args, std::span<const OptionSpec> specs,
+                        std::size_t min_positionals, std::size_t max_positionals);
+
+// An integer option within [min, max].
+Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min,
+                                                  std::uint32_t max);
+
+}  // namespace sealpost::cli

@@ -1,0 +1,52 @@
+// `sealpost`: the administrator's command. Dispatches to the subcommands in commands.h.
+#include <cstdlib>
+#include <iostream>
+
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: sealpost [--etc DIR] COMMAND [ARGS]
+
+Commands:
+  tlsverify    check a destination's TLS verification and explain every decision
+  destconfig   per-destination TLS policy: list, show, add, edit, delete, default, import, export
+  smtproutes   SMTP routes: list, show, add, delete, import, export
+  trust        trust anchors: import, list, show, delete
+
+Options:
+  --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
+
+'sealpost COMMAND --help' describes a command.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sealpost::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Context ctx{.etc = std::getenv("SEALPOST_ETC") ? std::getenv("SEALPOST_ETC") : "etc"};
+  while (!args.empty() && args[0].starts_with("--etc")) {
+    if (args[0] == "--etc" && args.size() >= 2) {
+      ctx.etc = args[1];
+      args.erase(args.begin(), args.begin() + 2);
+    } else if (args[0].starts_with("--etc=")) {
+      ctx.etc = args[0].substr(6);
+      args.erase(args.begin());
+    } else {
+      return fail("", "option '--etc' needs a value");
+    }
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? kExitBadInput : kExitOk;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "tlsverify") return cmd_tlsverify(ctx, args);
+  if (command == "destconfig") return cmd_destconfig(ctx, args);
+  if (command == "smtproutes") return cmd_smtproutes(ctx, args);
+  if (command == "trust") return cmd_trust(ctx, args);
+  return fail("", "unknown command '" + command + "' (see 'sealpost --help')");
+}
