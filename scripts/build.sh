@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Configures and builds one variant of Sealpost with CMake and Ninja.
+# Usage: scripts/build.sh [release|sanitize|fuzz]   (default: release)
+#   release   build/        RelWithDebInfo, warnings as errors
+#   sanitize  build-asan/   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   fuzz      build-fuzz/   clang with libFuzzer, only the fuzz targets
+set -euo pipefail
+cd "$(dirname "$0")/.."
+variant=${1:-release}
+case "$variant" in
+  release)  dir=build;      args=() ;;
+  sanitize) dir=build-asan; args=(-DSEALPOST_SANITIZE=ON -DSEALPOST_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug) ;;
+  fuzz)     dir=build-fuzz; args=(-DSEALPOST_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+                                  -DSEALPOST_FUZZ_SECONDS="${SEALPOST_FUZZ_SECONDS:-15}") ;;
+  *) echo "build.sh: unknown variant '$variant' (release, sanitize, fuzz)" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" -G Ninja "${args[@]}" > /dev/null
+ninja -C "$dir"
