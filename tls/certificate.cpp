@@ -68,7 +68,8 @@ std::string oid_name(const Botan::OID& oid) {
 Result<Certificate> Certificate::from_der(std::span<const std::uint8_t> der) {
   if (der.size() > kMaxCertificateOctets) return Error{"certificate larger than 64 KiB"};
   try {
-    return Certificate(std::make_shared<const Botan::X509_Certificate>(der.data(), der.size()));
+    return Certificate(std::make_shared<const Botan::X509_Certificate>(der.data(), der.size()),
+                       std::vector<std::uint8_t>(der.begin(), der.end()));
   } catch (const std::exception& e) {
     return Error{std::string("not a valid X.509 certificate: ") + e.what()};
   }
@@ -82,7 +83,7 @@ bool Certificate::is_self_signed() const { return cert_->is_self_signed(); }
 std::string Certificate::fingerprint(std::string_view hash) const { return cert_->fingerprint(std::string(hash)); }
 std::string Certificate::to_pem() const { return cert_->PEM_encode(); }
 
-bool operator==(const Certificate& a, const Certificate& b) { return a.cert_->BER_encode() == b.cert_->BER_encode(); }
+bool operator==(const Certificate& a, const Certificate& b) { return *a.der_ == *b.der_; }
 
 policy::CertificateNames Certificate::names() const {
   policy::CertificateNames n;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "policy/presented_id.h"
 #include "policy/result.h"
@@ -42,8 +43,12 @@ class Certificate {
   friend bool operator==(const Certificate& a, const Certificate& b);
 
  private:
-  explicit Certificate(std::shared_ptr<const Botan::X509_Certificate> cert) : cert_(std::move(cert)) {}
+  Certificate(std::shared_ptr<const Botan::X509_Certificate> cert, std::vector<std::uint8_t> der)
+      : cert_(std::move(cert)), der_(std::make_shared<const std::vector<std::uint8_t>>(std::move(der))) {}
   std::shared_ptr<const Botan::X509_Certificate> cert_;
+  // Kept from parsing: equality is asked for every anchor on every validation, and Botan
+  // would re-encode the certificate each time.
+  std::shared_ptr<const std::vector<std::uint8_t>> der_;
 };
 
 }  // namespace sealpost::tls

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "policy/domain_name.h"
+#include "policy/route_destination.h"
 #include "tools/commands.h"
 
 namespace sealpost::cli {
@@ -64,6 +65,19 @@ Result<Args> parse_args(std::span<const std::string> args, std::span<const Optio
     return Error{"unexpected argument '" + policy::escape_for_display(out.positionals_[max_positionals]) + "'"};
   }
   return out;
+}
+
+std::variant<Args, int> parse_command(const CommandSpec& spec, std::span<const std::string> argv) {
+  auto parsed = parse_args(argv, spec.options, 0, spec.max_positionals);
+  if (!parsed) {
+    return fail(spec.name, policy::mask_password(parsed.error().message) + " (see 'sealpost " +
+                               std::string(spec.name) + " --help')");
+  }
+  if (parsed->has("help") || parsed->positionals().empty()) {
+    std::cout << spec.help;
+    return parsed->has("help") ? kExitOk : kExitBadInput;
+  }
+  return std::move(*parsed);
 }
 
 Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min,

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "policy/result.h"
@@ -41,6 +42,17 @@ class Args {
 
 Result<Args> parse_args(std::span<const std::string> args, std::span<const OptionSpec> specs,
                         std::size_t min_positionals, std::size_t max_positionals);
+
+// A command with subcommands (`sealpost destconfig list …`): parses its arguments, prints its
+// help for --help or when no subcommand is given. Returns the Args (positionals()[0] is the
+// subcommand), or the exit status to return. Parse errors never echo a password.
+struct CommandSpec {
+  std::string_view name;
+  std::string_view help;
+  std::span<const OptionSpec> options;
+  std::size_t max_positionals;  // including the subcommand
+};
+std::variant<Args, int> parse_command(const CommandSpec& spec, std::span<const std::string> argv);
 
 // An integer option within [min, max].
 Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min,

@@ -118,14 +118,10 @@ void print_entry(const policy::EffectiveDestination& e, const policy::Destinatio
 }  // namespace
 
 int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
-  auto parsed = parse_args(argv, kOptions, 0, 2);
-  if (!parsed) return fail(kCmd, parsed.error().message + " (see 'sealpost destconfig --help')");
-  const Args& args = *parsed;
+  auto parsed = parse_command({.name = kCmd, .help = kHelp, .options = kOptions, .max_positionals = 2}, argv);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const Args& args = std::get<Args>(parsed);
   const auto& pos = args.positionals();
-  if (args.has("help") || pos.empty()) {
-    std::cout << kHelp;
-    return args.has("help") ? kExitOk : kExitBadInput;
-  }
   const std::string sub = pos[0];
   const std::filesystem::path file = args.get("file").value_or((ctx.etc / "destconfig.toml").string());
   const auto need = [&](std::size_t n) { return pos.size() == n; };

@@ -78,14 +78,10 @@ nlohmann::json to_json(const tls::Trustpoint& tp) {
 }  // namespace
 
 int cmd_trust(const Context& ctx, const std::vector<std::string>& argv) {
-  auto parsed = parse_args(argv, kOptions, 0, 3);
-  if (!parsed) return fail(kCmd, parsed.error().message + " (see 'sealpost trust --help')");
-  const Args& args = *parsed;
+  auto parsed = parse_command({.name = kCmd, .help = kHelp, .options = kOptions, .max_positionals = 3}, argv);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const Args& args = std::get<Args>(parsed);
   const auto& pos = args.positionals();
-  if (args.has("help") || pos.empty()) {
-    std::cout << kHelp;
-    return args.has("help") ? kExitOk : kExitBadInput;
-  }
   const std::string sub = pos[0];
 
   if (sub == "import") {
