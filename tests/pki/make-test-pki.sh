@@ -93,6 +93,9 @@ leaf weak-key mx.weak.example 'DNS:mx.weak.example' intermediate "$issued" 3652 
 export SAN='DNS:mx.client.example'
 sign client-only mx.client.example intermediate v3_client
 cat client-only.pem intermediate.pem > client-only-chain.pem
+# Impostors: the real intermediate's subject DN on other keys (issued by the untrusted root).
+for i in 1 2 3; do sign "impostor$i" "Sealpost Test Intermediate CA" other-root v3_ca; done
+cat impostor1.pem impostor2.pem impostor3.pem > impostors.pem
 # A leaf that signs itself.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out self-signed.key 2>/dev/null
 SAN='DNS:mx.selfsigned.example' at "$issued" openssl req -x509 -new -key self-signed.key \

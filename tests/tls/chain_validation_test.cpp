@@ -126,6 +126,23 @@ TEST(ChainValidation, OutOfOrderAndExtraCertificates) {
   EXPECT_TRUE(store.validate(chain, kValidationTime).ok);
 }
 
+TEST(ChainValidation, IssuersWithTheRightNameButWrongKeyAreSkipped) {
+  // Impostors carry the intermediate's subject DN; only the real one's signature verifies.
+  auto chain = pki_certs("mx1.pem");
+  for (const auto& c : pki_certs("impostors.pem")) chain.push_back(c);
+  TrustStore store;
+  store.add(trustpoint("r", "root.pem"));
+  auto without_real = store.validate(chain, kValidationTime);
+  EXPECT_FALSE(without_real.ok);
+  EXPECT_EQ(without_real.error, "no issuer's signature verifies");
+  for (const auto& c : pki_certs("intermediate.pem")) chain.push_back(c);
+  EXPECT_TRUE(store.validate(chain, kValidationTime).ok);
+  // Impostors as anchors do not help either.
+  TrustStore impostor_anchors;
+  impostor_anchors.add(trustpoint("bad", "impostors.pem"));
+  EXPECT_FALSE(impostor_anchors.validate(pki_certs("mx1.pem"), kValidationTime).ok);
+}
+
 TEST(ChainValidation, BoundedOnHostileChains) {
   std::vector<Certificate> chain;
   for (int i = 0; i < 17; ++i) chain.push_back(pki_certs("mx1.pem")[0]);
