@@ -19,6 +19,9 @@ struct PtrFact {
   std::vector<IpAddress> addresses;
 };
 
+// A(PTR(IP)) = IP: the PTR name's own A/AAAA answers include the connected address.
+bool forward_confirmed(const PtrFact& ptr, const std::optional<IpAddress>& ip);
+
 struct DeliveryFacts {
   std::string recipient_domain;             // domain of the envelope recipient
   std::optional<std::string> mx_host;       // MX target connected to; absent with a route

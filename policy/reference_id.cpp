@@ -21,10 +21,6 @@ Result<ReferenceId> make_ref(RefSource source, std::string_view raw, std::string
   return ReferenceId{.source = source, .value = std::move(*name), .ip = {}, .trusted = true, .note = {}};
 }
 
-bool forward_confirmed(const PtrFact& ptr, const std::optional<IpAddress>& ip) {
-  return ip && std::find(ptr.addresses.begin(), ptr.addresses.end(), *ip) != ptr.addresses.end();
-}
-
 // PTR names are REF-IDs only when forward-confirmed (§5); the others are listed, untrusted.
 Status add_ptr_refs(const DeliveryFacts& facts, std::vector<ReferenceId>& refs) {
   for (const auto& p : facts.ptr) {
@@ -64,6 +60,10 @@ Status add_untrusted(std::vector<ReferenceId>& refs, RefSource source, std::stri
 }
 
 }  // namespace
+
+bool forward_confirmed(const PtrFact& ptr, const std::optional<IpAddress>& ip) {
+  return ip && std::find(ptr.addresses.begin(), ptr.addresses.end(), *ip) != ptr.addresses.end();
+}
 
 Result<std::vector<ReferenceId>> build_reference_ids(const DeliveryFacts& facts, IdentityRules rules) {
   std::vector<ReferenceId> refs;

@@ -7,10 +7,12 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ pkg-config
-  libbotan-2-dev libc-ares-dev libboost-dev libspdlog-dev libfmt-dev
+  libbotan-2-dev libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl faketime
+  # test peers: a real DNS server, a validating resolver, zone signing
+  nsd unbound ldnsutils
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
 )
