@@ -5,6 +5,8 @@
 
 #include <ares.h>
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <random>
 
@@ -50,6 +52,30 @@ struct CaresTransport::State : std::enable_shared_from_this<State> {
   std::map<int, std::shared_ptr<Watch>> watches;
   std::chrono::milliseconds deadline{5000};
   std::mt19937 ids{std::random_device{}()};
+  std::size_t max_in_flight = 100;
+  std::size_t in_flight = 0;
+  std::deque<std::pair<std::vector<std::uint8_t>, Pending*>> waiting;
+
+  void send(std::vector<std::uint8_t> query, Pending* p) {
+    if (in_flight >= max_in_flight) {
+      waiting.emplace_back(std::move(query), p);
+      return;
+    }
+    ++in_flight;
+    ares_send(channel, query.data(), static_cast<int>(query.size()), &State::on_answer_counted, p);
+  }
+
+  void send_waiting() {
+    while (in_flight < max_in_flight && !waiting.empty() && channel) {
+      auto [query, p] = std::move(waiting.front());
+      waiting.pop_front();
+      if (p->done) {  // its deadline passed while it waited: the handler was answered already
+        delete p;
+        continue;
+      }
+      send(std::move(query), p);
+    }
+  }
 
   static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable) {
     auto* self = static_cast<State*>(data);
@@ -126,6 +152,16 @@ struct CaresTransport::State : std::enable_shared_from_this<State> {
     if (!state) return;
     boost::asio::post(state->io, [h = std::move(p->handler), r = std::move(result)]() mutable { h(std::move(r)); });
   }
+
+  // Every query that reached c-ares ends here exactly once.
+  static void on_answer_counted(void* arg, int status, int timeouts, unsigned char* abuf, int alen) {
+    auto state = static_cast<Pending*>(arg)->state.lock();
+    on_answer(arg, status, timeouts, abuf, alen);
+    if (state) {
+      --state->in_flight;
+      state->send_waiting();
+    }
+  }
 };
 
 Result<std::unique_ptr<CaresTransport>> CaresTransport::create(boost::asio::io_context& io, CaresOptions options) {
@@ -133,6 +169,7 @@ Result<std::unique_ptr<CaresTransport>> CaresTransport::create(boost::asio::io_c
   if (library != ARES_SUCCESS) return Error{std::string("c-ares: ") + ares_strerror(library)};
   auto state = std::make_shared<State>(io);
   state->deadline = options.deadline;
+  state->max_in_flight = std::max<std::size_t>(1, options.max_in_flight);
   ares_options o{};
   o.flags = ARES_FLAG_NOCHECKRESP;
   o.timeout = static_cast<int>(options.try_timeout.count());
@@ -160,6 +197,14 @@ CaresTransport::~CaresTransport() {
   // the io_context or run, as the owner decides.
   if (state_->channel) ares_destroy(state_->channel);
   state_->channel = nullptr;  // handlers still queued see it and stop
+  for (auto& [query, p] : state_->waiting) {
+    if (!p->done) {
+      p->done = true;
+      boost::asio::post(state_->io, [h = std::move(p->handler)]() mutable { h(Error{"the DNS lookup was cancelled"}); });
+    }
+    delete p;
+  }
+  state_->waiting.clear();
   state_->timer.cancel();
 }
 
@@ -182,7 +227,7 @@ void CaresTransport::query(const std::string& name, RrType type, Handler handler
       });
     }
   });
-  ares_send(state_->channel, query->data(), static_cast<int>(query->size()), &State::on_answer, p);
+  state_->send(std::move(*query), p);
   state_->reschedule();
 }
 

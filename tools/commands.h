@@ -18,6 +18,7 @@ int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& args);
 int cmd_destconfig(const Context& ctx, const std::vector<std::string>& args);
 int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& args);
 int cmd_trust(const Context& ctx, const std::vector<std::string>& args);
+int cmd_dns(const Context& ctx, const std::vector<std::string>& args);
 
 // Prints "sealpost WHAT: message" on stderr and returns kExitBadInput.
 int fail(std::string_view what, std::string_view message);

@@ -14,6 +14,7 @@ Commands:
   destconfig   per-destination TLS policy: list, show, add, edit, delete, default, import, export
   smtproutes   SMTP routes: list, show, add, delete, import, export
   trust        trust anchors: import, list, show, delete
+  dns          what delivery sees in DNS: mx, a, aaaa, ptr, tlsa, txt
 
 Options:
   --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
@@ -48,5 +49,6 @@ int main(int argc, char** argv) {
   if (command == "destconfig") return cmd_destconfig(ctx, args);
   if (command == "smtproutes") return cmd_smtproutes(ctx, args);
   if (command == "trust") return cmd_trust(ctx, args);
+  if (command == "dns") return cmd_dns(ctx, args);
   return fail("", "unknown command '" + command + "' (see 'sealpost --help')");
 }

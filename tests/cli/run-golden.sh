@@ -26,7 +26,13 @@ run() {
   echo "[exit $rc]"
 }
 
-actual=$(source "$case" 2>&1 | sed -E 's/([0-9A-F]{2}:){7,}[0-9A-F]{2}/<hex>/g')
+# Cases that use the test DNS servers (fixture `dns`) see their ports; the transcript does not.
+ports=()
+if [ -n "${SEALPOST_TEST_DNS:-}" ] && [ -f "$SEALPOST_TEST_DNS/peers.env" ]; then
+  . "$SEALPOST_TEST_DNS/peers.env"
+  ports=(-e "s/:$NSD_PORT\b/:<nsd-port>/g" -e "s/:$UNBOUND_PORT\b/:<unbound-port>/g")
+fi
+actual=$(source "$case" 2>&1 | sed -E -e 's/([0-9A-F]{2}:){7,}[0-9A-F]{2}/<hex>/g' "${ports[@]}")
 if [ "${UPDATE:-0}" = 1 ]; then
   printf '%s\n' "$actual" > "$expected"
   echo "updated $expected"

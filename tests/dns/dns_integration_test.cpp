@@ -177,6 +177,29 @@ TEST_F(Dns, ServfailRefusedAndTimeoutAreTemporary) {
   EXPECT_NE(timeout.reason.find("timeout"), std::string::npos) << timeout.reason;
 }
 
+TEST_F(Dns, QueuedLookupsStillMeetTheirDeadline) {
+  // One query in flight at a time against a server that never answers: the queued ones must
+  // time out on their own deadline too, not wait forever behind the first.
+  const int s = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
+  use(ntohs(addr.sin_port), {.servers = {}, .try_timeout = 5s, .tries = 1, .deadline = 500ms, .max_in_flight = 1});
+  int timeouts = 0;
+  for (int i = 0; i < 3; ++i) {
+    resolver_->lookup("q" + std::to_string(i) + ".sealpost.test", RrType::kA, [&](const LookupResult& r) {
+      timeouts += r.status == LookupStatus::kTemporaryFailure && r.reason.find("deadline") != std::string::npos;
+    });
+  }
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (timeouts < 3 && std::chrono::steady_clock::now() < until) io_.run_one_for(100ms);
+  close(s);
+  EXPECT_EQ(timeouts, 3);
+}
+
 TEST_F(Dns, AdBitFromValidatingResolver) {
   use_unbound();
   const auto secure = lookup("signed.test", RrType::kMx);
