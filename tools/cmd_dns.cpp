@@ -187,7 +187,8 @@ int cmd_dns(const Context&, const std::vector<std::string>& argv) {
     const dns::RrType t = type == "a" ? dns::RrType::kA
                           : type == "aaaa" ? dns::RrType::kAaaa
                           : type == "tlsa" ? dns::RrType::kTlsa : dns::RrType::kTxt;
-    resolver.lookup(name, t, [&](const dns::LookupResult& r) { rc = print_records(r, name, t, as_json); });
+    // t by value: the handler runs in io.run(), after this block has ended.
+    resolver.lookup(name, t, [&, t](const dns::LookupResult& r) { rc = print_records(r, name, t, as_json); });
   }
   io.run();
   return rc;
