@@ -11,8 +11,9 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl faketime
-  # test peers: a real DNS server, a validating resolver, zone signing
-  nsd unbound ldnsutils
+  # test peers: a real DNS server, a validating resolver, zone signing; Postfix smtpd and
+  # smtp-sink with Cyrus SASL (sasldb); swaks with TLS
+  nsd unbound ldnsutils postfix sasl2-bin libsasl2-modules swaks libnet-ssleay-perl
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
 )
@@ -27,5 +28,8 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to configure the machine's own mail system: leave it unconfigured; the
+# tests run their own isolated instances.
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -102,6 +102,19 @@ SAN='DNS:mx.selfsigned.example' at "$issued" openssl req -x509 -new -key self-si
   -subj "/O=Sealpost Tests/CN=mx.selfsigned.example" -config openssl.cnf -extensions v3_leaf -days 3652 \
   -set_serial $((serial++)) -out self-signed.pem
 cp self-signed.pem self-signed-chain.pem
+# SMTP peers of the mail.test zone (tests/support/smtp-peers.sh): one certificate each.
+leaf mx-name mx-name.mail.test 'DNS:mx-name.mail.test'
+leaf mail-wildcard '*.mail.test' 'DNS:*.mail.test'
+leaf mail-cn-only cnonly.mail.test ''
+leaf mail-expired expired.mail.test 'DNS:expired.mail.test' intermediate '2020-01-01 00:00:00' 30
+leaf mail-untrusted untrusted.mail.test 'DNS:untrusted.mail.test' other-intermediate
+leaf ptr-host ptr-host.mail.test 'DNS:ptr-host.mail.test'
+leaf submission smtp.mail.test 'DNS:smtp.mail.test'
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out mail-self-signed.key 2>/dev/null
+SAN='DNS:selfsigned.mail.test' at "$issued" openssl req -x509 -new -key mail-self-signed.key \
+  -subj "/O=Sealpost Tests/CN=selfsigned.mail.test" -config openssl.cnf -extensions v3_leaf -days 3652 \
+  -set_serial $((serial++)) -out mail-self-signed.pem
+cp mail-self-signed.pem mail-self-signed-chain.pem
 # The intermediate as a trustpoint of its own (partial chain), and the full chain to the root.
 cat intermediate.pem root.pem > ca-bundle.pem
 echo "test PKI written to $out"

@@ -67,6 +67,39 @@ _25._tcp.mx-a IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123
 txt      IN TXT "v=spf1 -all" "second string"
 )";
 
+// The SMTP test world (tests/support/smtp-peers.sh): one recipient domain per peer, each
+// peer on its own loopback address with its own certificate.
+constexpr const char* kMailZone = R"($TTL 300
+@          IN SOA ns.sealpost.test. hostmaster.sealpost.test. 1 3600 900 604800 60
+@          IN NS  ns.sealpost.test.
+mxname     IN MX  10 mx-name
+mx-name    IN A   127.0.0.31
+wild       IN MX  10 mx-wild
+mx-wild    IN A   127.0.0.32
+cnonly     IN MX  10 mx-cn
+mx-cn      IN A   127.0.0.33
+expired    IN MX  10 mx-expired
+mx-expired IN A   127.0.0.34
+selfsigned IN MX  10 mx-self
+mx-self    IN A   127.0.0.35
+untrusted  IN MX  10 mx-untrusted
+mx-untrusted IN A 127.0.0.36
+ptr        IN MX  10 mx-ptr
+mx-ptr     IN A   127.0.0.37
+ptr-host   IN A   127.0.0.37
+plain      IN MX  10 mx-plain
+mx-plain   IN A   127.0.0.38
+smtp       IN A   127.0.0.39
+scripted   IN MX  10 mx-scripted
+mx-scripted IN A  127.0.0.40
+; the first MX fails verification, the second passes (Hosted: mx-host)
+failover   IN MX  10 mx-expired
+failover   IN MX  20 mx-name
+; no MX host answers at all
+down       IN MX  10 mx-down
+mx-down    IN A   127.0.0.41
+)";
+
 constexpr const char* kReverse4 = R"($TTL 300
 @  IN SOA ns.sealpost.test. hostmaster.sealpost.test. 1 3600 900 604800 60
 @  IN NS  ns.sealpost.test.
@@ -74,6 +107,7 @@ constexpr const char* kReverse4 = R"($TTL 300
 12 IN PTR mx-b.sealpost.test.
 12 IN PTR other.sealpost.test.
 60 IN PTR unconfirmed.sealpost.test.
+37 IN PTR ptr-host.mail.test.
 )";
 
 constexpr const char* kReverse6 = R"($TTL 300
@@ -162,6 +196,7 @@ int start(const fs::path& dir) {
   write(dir / "reverse4.zone", std::string("$ORIGIN 0.0.127.in-addr.arpa.\n") + kReverse4);
   write(dir / "reverse6.zone", std::string("$ORIGIN 8.b.d.0.1.0.0.2.ip6.arpa.\n") + kReverse6);
   write(dir / "broken.zone", "this is not a zone file\n");
+  write(dir / "mail.test.zone", std::string("$ORIGIN mail.test.\n") + kMailZone);
   write(dir / "signed.test.zone", kSigned);
   // Signed at fixture time: signatures are valid for 4 weeks from now (TEST-RIG.md).
   if (run("cd '" + d + "' && key=$(ldns-keygen -a ECDSAP256SHA256 -k signed.test) && "
@@ -183,6 +218,7 @@ int start(const fs::path& dir) {
                                    {"0.0.127.in-addr.arpa", "reverse4.zone"},
                                    {"8.b.d.0.1.0.0.2.ip6.arpa", "reverse6.zone"},
                                    {"broken.test", "broken.zone"},
+                                   {"mail.test", "mail.test.zone"},
                                    {"signed.test", "signed.test.zone.signed"}}) {
     nsd << "zone:\n  name: " << zone << "\n  zonefile: " << file << "\n";
   }

@@ -1,0 +1,175 @@
+// Botan 2's TLS::Client behind TlsClientChannel (see the header). Botan reports protocol
+// failures by throwing from received_data(); they are caught here and become an error with
+// the alert or exception text, so nothing above tls/ sees a Botan exception.
+#include "tls/tls_client_channel.h"
+
+#include <botan/auto_rng.h>
+#include <botan/credentials_manager.h>
+#include <botan/tls_client.h>
+#include <botan/tls_exceptn.h>
+#include <botan/tls_policy.h>
+#include <botan/tls_session_manager.h>
+
+namespace sealpost::tls {
+namespace {
+
+// The policy per TlsStrength. Botan's default would offer its experimental CECPQ1 key
+// exchange (TEST-RIG.md); only standard ECDHE/DHE (and RSA in legacy) are offered.
+class SealpostPolicy final : public Botan::TLS::Policy {
+ public:
+  explicit SealpostPolicy(TlsStrength strength) : legacy_(strength == TlsStrength::kLegacy) {}
+
+  std::vector<std::string> allowed_ciphers() const override {
+    std::vector<std::string> c = {"ChaCha20Poly1305", "AES-256/GCM", "AES-128/GCM"};
+    if (legacy_) c.insert(c.end(), {"AES-256", "AES-128"});
+    return c;
+  }
+  std::vector<std::string> allowed_macs() const override {
+    if (legacy_) return {"AEAD", "SHA-384", "SHA-256", "SHA-1"};
+    return {"AEAD"};
+  }
+  std::vector<std::string> allowed_key_exchange_methods() const override {
+    if (legacy_) return {"ECDH", "DH", "RSA"};
+    return {"ECDH", "DH"};
+  }
+  bool allow_tls10() const override { return legacy_; }
+  bool allow_tls11() const override { return legacy_; }
+  // A weak server key is judged by the chain check (tls/chain_validator.h) when the setting
+  // verifies; in legacy mode it must not turn an encrypted session into clear text.
+  std::size_t minimum_rsa_bits() const override { return legacy_ ? 1024 : 2048; }
+
+ private:
+  bool legacy_;
+};
+
+// Client certificates are never offered; trust is decided after the handshake.
+class NoCredentials final : public Botan::Credentials_Manager {};
+
+std::string describe(const Botan::TLS::Alert& alert) { return "TLS alert " + alert.type_string(); }
+
+}  // namespace
+
+struct TlsClientContext::State {
+  explicit State(Options o)
+      : options(o),
+        sessions(rng, o.max_sessions, o.session_lifetime),
+        modern(TlsStrength::kModern),
+        legacy(TlsStrength::kLegacy) {}
+  Options options;
+  Botan::AutoSeeded_RNG rng;
+  Botan::TLS::Session_Manager_In_Memory sessions;
+  Botan::TLS::Session_Manager_Noop no_sessions;
+  NoCredentials credentials;
+  SealpostPolicy modern;
+  SealpostPolicy legacy;
+};
+
+TlsClientContext::TlsClientContext() : TlsClientContext(Options{}) {}
+TlsClientContext::TlsClientContext(Options options) : state_(std::make_unique<State>(options)) {}
+TlsClientContext::~TlsClientContext() = default;
+
+struct TlsClientChannel::Impl final : Botan::TLS::Callbacks {
+  std::string output;
+  std::string plaintext;
+  HandshakeFacts facts;
+  bool established = false;
+  bool closed = false;
+  bool verify_called = false;
+  std::string alert;
+  std::unique_ptr<Botan::TLS::Client> client;
+
+  void tls_emit_data(const std::uint8_t data[], std::size_t size) override {
+    output.append(reinterpret_cast<const char*>(data), size);
+  }
+  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override {
+    plaintext.append(reinterpret_cast<const char*>(data), size);
+  }
+  void tls_alert(Botan::TLS::Alert a) override {
+    if (a.type() == Botan::TLS::Alert::CLOSE_NOTIFY || a.is_fatal()) closed = true;
+    if (a.type() != Botan::TLS::Alert::CLOSE_NOTIFY) alert = describe(a);
+  }
+  // Called on full handshakes only: keep the chain, judge it after the handshake.
+  void tls_verify_cert_chain(const std::vector<Botan::X509_Certificate>& chain,
+                             const std::vector<std::shared_ptr<const Botan::OCSP::Response>>&,
+                             const std::vector<Botan::Certificate_Store*>&, Botan::Usage_Type, const std::string&,
+                             const Botan::TLS::Policy&) override {
+    verify_called = true;
+    if (chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, "server sent no certificate");
+  }
+  bool tls_session_established(const Botan::TLS::Session& session) override {
+    facts.version = session.version().to_string();
+    facts.cipher = session.ciphersuite().to_string();
+    facts.resumed = !verify_called;
+    facts.chain.clear();
+    for (const auto& c : session.peer_certs()) {
+      auto cert = Certificate::from_der(c.BER_encode());
+      if (!cert) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, cert.error().message);
+      facts.chain.push_back(std::move(*cert));
+    }
+    if (facts.chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, "no server certificate");
+    return true;  // cache it: every resumption is re-verified from these certificates
+  }
+  void tls_session_activated() override { established = true; }
+};
+
+TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig config) : impl_(std::make_unique<Impl>()) {
+  auto& s = context.state();
+  const SealpostPolicy& policy = config.strength == TlsStrength::kLegacy ? s.legacy : s.modern;
+  Botan::TLS::Session_Manager& sessions =
+      s.options.resume_sessions ? static_cast<Botan::TLS::Session_Manager&>(s.sessions) : s.no_sessions;
+  // The strength is part of the cache key, so a legacy session is never offered to a
+  // connection that requires modern TLS.
+  const std::string service = config.strength == TlsStrength::kLegacy ? "smtp-legacy" : "smtp";
+  try {
+    impl_->client = std::make_unique<Botan::TLS::Client>(
+        *impl_, sessions, s.credentials, policy, s.rng, Botan::TLS::Server_Information(config.server_name, service, config.port),
+        Botan::TLS::Protocol_Version::latest_tls_version());
+  } catch (const std::exception& e) {
+    impl_->closed = true;
+    impl_->alert = std::string("TLS client could not start: ") + e.what();
+  }
+}
+
+TlsClientChannel::~TlsClientChannel() = default;
+
+Status TlsClientChannel::received(std::span<const std::uint8_t> ciphertext) {
+  if (!impl_->client) return Error{impl_->alert};
+  try {
+    impl_->client->received_data(ciphertext.data(), ciphertext.size());
+  } catch (const Botan::TLS::TLS_Exception& e) {
+    impl_->closed = true;
+    return Error{std::string(e.what()) + " (" + Botan::TLS::Alert(e.type()).type_string() + ")"};
+  } catch (const std::exception& e) {
+    impl_->closed = true;
+    return Error{e.what()};
+  }
+  if (impl_->closed && !impl_->alert.empty()) return Error{impl_->alert};
+  return ok();
+}
+
+Status TlsClientChannel::send(std::span<const std::uint8_t> plaintext) {
+  if (!impl_->client || !impl_->established || impl_->closed) return Error{"TLS session is not open"};
+  try {
+    impl_->client->send(plaintext.data(), plaintext.size());
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  return ok();
+}
+
+void TlsClientChannel::close() {
+  if (!impl_->client) return;
+  try {
+    impl_->client->close();
+  } catch (const std::exception&) {
+    // Closing a connection that already failed: nothing left to say to the peer.
+  }
+}
+
+std::string TlsClientChannel::take_output() { return std::exchange(impl_->output, {}); }
+std::string TlsClientChannel::take_plaintext() { return std::exchange(impl_->plaintext, {}); }
+bool TlsClientChannel::established() const { return impl_->established; }
+bool TlsClientChannel::closed() const { return impl_->closed; }
+const HandshakeFacts& TlsClientChannel::facts() const { return impl_->facts; }
+
+}  // namespace sealpost::tls
