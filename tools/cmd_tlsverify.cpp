@@ -1,7 +1,7 @@
 // `sealpost tlsverify --offline`: verifies a chain file against the DNS facts given on the
 // command line, exactly as delivery would (TLS-POLICY.md), and prints the trace. The option
 // names are a stable interface (DESIGN.md). Untrusted: every argument and the chain file.
-// The live form (connecting to the MX hosts) comes with the SMTP client.
+// Without --offline, tlsverify_live (cmd_tlsverify_live.cpp) connects to the hosts instead.
 #include <iostream>
 
 #include "mta/config_file.h"
@@ -11,16 +11,31 @@
 #include "tls/trust_store.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/live.h"
 #include "tools/rfc3339.h"
 
 namespace sealpost::cli {
 namespace {
 
-constexpr std::string_view kHelp = R"(usage: sealpost tlsverify --offline --chain FILE --recipient-domain D [options]
+constexpr std::string_view kHelp = R"(usage: sealpost tlsverify DOMAIN [live options]
+       sealpost tlsverify --offline --chain FILE --recipient-domain D [options]
 
-Verifies a server certificate chain as delivery would, and explains every decision.
+Verifies a destination's TLS as delivery would, and explains every decision.
 Exit status: 0 verified, 1 not verified, 2 bad input.
 
+Live (connects to every MX host, or to the SMTP route, up to where mail would be sent):
+  --tls SETTING             default: the destconfig setting for DOMAIN
+  --port N                  port of the MX hosts (default 25)
+  --route DEST              repeatable: [user:password@]host[:port] instead of
+                            the smtproutes entry for DOMAIN (USEDNS: the MX hosts)
+  --implicit-tls            TLS from the first byte (RFC 8314), as on port 465
+  --dns-server IP[:PORT]    repeatable (default: /etc/resolv.conf)
+  --showcerts               print each server's chain as PEM, for 'trust import'
+  --helo NAME               EHLO name (default: localhost)
+  --timeout SECONDS         per network step (default 30)
+  --trust, --no-system-trust, --at, --json as below
+
+Offline (a chain file and the DNS facts):
   --chain FILE              PEM, leaf first, then intermediates
   --trust FILE|NAME         repeatable: a PEM file, or a trustpoint name in ETC/trust
                             (default: every trustpoint in ETC/trust)
@@ -45,6 +60,9 @@ constexpr OptionSpec kOptions[] = {
     {.name = "ptr", .takes_value = true, .repeatable = true},
     {.name = "route-host", .takes_value = true, .repeatable = true},
     {.name = "at", .takes_value = true}, {.name = "json"}, {.name = "help"},
+    {.name = "port", .takes_value = true}, {.name = "route", .takes_value = true, .repeatable = true},
+    {.name = "implicit-tls"}, {.name = "dns-server", .takes_value = true, .repeatable = true},
+    {.name = "showcerts"}, {.name = "helo", .takes_value = true}, {.name = "timeout", .takes_value = true},
 };
 
 Result<policy::PtrFact> parse_ptr(const std::string& text) {
@@ -66,43 +84,19 @@ Result<policy::PtrFact> parse_ptr(const std::string& text) {
   return fact;
 }
 
-Result<tls::TrustStore> load_trust(const Context& ctx, const Args& args) {
-  tls::TrustStore store;
-  const auto trusts = args.all("trust");
-  for (const auto& t : trusts) {
-    const std::filesystem::path as_name = ctx.trust_dir() / (t + ".pem");
-    const bool is_name = tls::check_trustpoint_name(t) && std::filesystem::exists(as_name);
-    if (!is_name && !std::filesystem::exists(t)) {
-      return Error{"--trust '" + t + "' is neither a file nor a trustpoint in " + ctx.trust_dir().string()};
-    }
-    auto tp = tls::load_trustpoint_file(is_name ? as_name : std::filesystem::path(t),
-                                        is_name ? t : std::filesystem::path(t).stem().string());
-    if (!tp) return tp.error();
-    store.add(std::move(*tp));
-  }
-  if (trusts.empty()) {
-    if (auto s = store.load_directory(ctx.trust_dir()); !s) return s.error();
-  }
-  if (!args.has("no-system-trust")) {
-    if (auto s = store.load_system_bundle(); !s) return s.error();
-  }
-  return store;
-}
-
 }  // namespace
 
 int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& argv) {
   constexpr std::string_view kCmd = "tlsverify";
-  auto parsed = parse_args(argv, kOptions, 0, 0);
+  auto parsed = parse_args(argv, kOptions, 0, 1);
   if (!parsed) return fail(kCmd, parsed.error().message + " (see 'sealpost tlsverify --help')");
   const Args& args = *parsed;
   if (args.has("help") || argv.empty()) {
     std::cout << kHelp;
     return argv.empty() ? kExitBadInput : kExitOk;
   }
-  if (!args.has("offline")) {
-    return fail(kCmd, "connecting to a live server is not built yet: give --offline with --chain and the DNS facts");
-  }
+  if (!args.has("offline")) return tlsverify_live(ctx, args);
+  if (!args.positionals().empty()) return fail(kCmd, "--offline takes no DOMAIN: give --recipient-domain");
   const auto chain_file = args.get("chain");
   if (!chain_file) return fail(kCmd, "--chain FILE is required with --offline");
   const auto domain = args.get("recipient-domain");

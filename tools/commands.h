@@ -19,6 +19,11 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& args);
 int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& args);
 int cmd_trust(const Context& ctx, const std::vector<std::string>& args);
 int cmd_dns(const Context& ctx, const std::vector<std::string>& args);
+int cmd_send(const Context& ctx, const std::vector<std::string>& args);
+
+class Args;
+// `tlsverify` without --offline: its arguments are parsed by cmd_tlsverify.
+int tlsverify_live(const Context& ctx, const Args& args);
 
 // Prints "sealpost WHAT: message" on stderr and returns kExitBadInput.
 int fail(std::string_view what, std::string_view message);

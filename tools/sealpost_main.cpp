@@ -15,6 +15,7 @@ Commands:
   smtproutes   SMTP routes: list, show, add, delete, import, export
   trust        trust anchors: import, list, show, delete
   dns          what delivery sees in DNS: mx, a, aaaa, ptr, tlsa, txt
+  send         send one message through a smarthost (AUTH inside TLS only)
 
 Options:
   --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
@@ -50,5 +51,6 @@ int main(int argc, char** argv) {
   if (command == "smtproutes") return cmd_smtproutes(ctx, args);
   if (command == "trust") return cmd_trust(ctx, args);
   if (command == "dns") return cmd_dns(ctx, args);
+  if (command == "send") return cmd_send(ctx, args);
   return fail("", "unknown command '" + command + "' (see 'sealpost --help')");
 }
