@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Runs the micro-benchmarks: policy_bench on a fresh test PKI, dns_bench against a local nsd
-# (started here on a free loopback port, stopped by PID at the end).
+# Runs the micro-benchmarks: policy_bench on a fresh test PKI, dns_bench against a local nsd,
+# tls_bench against a local Postfix smtpd (tests/support/smtp-peers.sh), all started here on
+# loopback and stopped by PID at the end; then `botan speed` for the primitives a handshake
+# uses, for comparison.
 # Usage: bench/run.sh [benchmark args…]   (passed to both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh release > /dev/null
 work=$(mktemp -d)
-trap 'build/tests/dns_peers stop "$work/dns" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'build/tests/dns_peers stop "$work/dns" >/dev/null 2>&1 || true
+      bash tests/support/smtp-peers.sh stop "$work/smtp" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 bash tests/pki/make-test-pki.sh "$work/pki" > /dev/null
 build/tests/dns_peers start "$work/dns" > /dev/null
 . "$work/dns/peers.env"
 SEALPOST_BENCH_PKI=$work/pki build/bench/policy_bench "$@"
 SEALPOST_BENCH_NSD_PORT=$NSD_PORT build/bench/dns_bench "$@"
+bash tests/support/smtp-peers.sh start "$work/smtp" "$work/pki" > /dev/null
+. "$work/smtp/peers.env"
+SEALPOST_BENCH_PKI=$work/pki SEALPOST_BENCH_SMTP_PORT=$SMTP_PORT build/bench/tls_bench "$@"
+echo "== botan speed (the primitives of an ECDHE-ECDSA P-256 handshake with RSA-2048 in the chain)"
+botan speed --msec=500 ECDSA ECDH RSA ChaCha20Poly1305 2>&1 | grep -E "secp256r1|RSA-2048 .*verify|ChaCha20Poly1305 (en|de)crypt"

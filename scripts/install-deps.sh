@@ -10,7 +10,7 @@ packages=(
   libbotan-2-dev libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev openssl faketime
+  libgtest-dev libgmock-dev libbenchmark-dev openssl faketime botan
   # test peers: a real DNS server, a validating resolver, zone signing; Postfix smtpd and
   # smtp-sink with Cyrus SASL (sasldb); swaks with TLS
   nsd unbound ldnsutils postfix sasl2-bin libsasl2-modules swaks libnet-ssleay-perl

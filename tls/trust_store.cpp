@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "policy/domain_name.h"
@@ -36,7 +38,17 @@ Result<Trustpoint> load_trustpoint_file(const std::filesystem::path& path, std::
   return Trustpoint{.name = std::move(name), .certificates = std::move(*certs)};
 }
 
-void TrustStore::add(Trustpoint trustpoint) { trustpoints_.push_back(std::move(trustpoint)); }
+struct TrustStore::Cache {
+  std::mutex mutex;
+  std::map<std::pair<std::string, std::int64_t>, policy::ChainResult> results;
+};
+
+TrustStore::TrustStore() : cache_(std::make_shared<Cache>()) {}
+
+void TrustStore::add(Trustpoint trustpoint) {
+  trustpoints_.push_back(std::move(trustpoint));
+  cache_ = std::make_shared<Cache>();  // copies of this store keep theirs; this one starts afresh
+}
 
 Status TrustStore::load_directory(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -64,7 +76,20 @@ Status TrustStore::load_system_bundle(const std::filesystem::path& path) {
 
 policy::ChainResult TrustStore::validate(const std::vector<Certificate>& chain,
                                          std::chrono::system_clock::time_point at) const {
-  return validate_chain(chain, trustpoints_, at);
+  std::string key;
+  for (const auto& c : chain) key += c.fingerprint("SHA-256");
+  const std::int64_t bucket =
+      std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count() / kValidationCacheBucket.count();
+  Cache& cache = *cache_;
+  {
+    std::lock_guard lock(cache.mutex);
+    if (auto it = cache.results.find({key, bucket}); it != cache.results.end()) return it->second;
+  }
+  policy::ChainResult result = validate_chain(chain, trustpoints_, at);
+  std::lock_guard lock(cache.mutex);
+  if (cache.results.size() >= kValidationCacheEntries) cache.results.clear();
+  cache.results.emplace(std::pair{std::move(key), bucket}, result);
+  return result;
 }
 
 }  // namespace sealpost::tls

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ Status check_trustpoint_name(std::string_view name);
 
 class TrustStore {
  public:
+  TrustStore();
   void add(Trustpoint trustpoint);
   // Every NAME.pem in `dir`, in name order. A missing directory is an empty store.
   Status load_directory(const std::filesystem::path& dir);
@@ -37,13 +39,23 @@ class TrustStore {
   const std::vector<Trustpoint>& trustpoints() const { return trustpoints_; }
   bool empty() const { return trustpoints_.empty(); }
 
-  // Validates `chain` (leaf first, then whatever the server sent) at time `at`.
+  // Validates `chain` (leaf first, then whatever the server sent) at time `at`. Results are
+  // cached per store by (the chain's certificates, `at` in kValidationCacheBucket steps):
+  // path validation costs about a millisecond (bench/README.md), and a relay meets the same
+  // chains all day. Adding a trustpoint starts a new cache, so a cached answer never outlives
+  // the anchors it was computed with. Safe to call from several threads.
   policy::ChainResult validate(const std::vector<Certificate>& chain,
                                std::chrono::system_clock::time_point at) const;
 
  private:
+  struct Cache;
   std::vector<Trustpoint> trustpoints_;
+  std::shared_ptr<Cache> cache_;
 };
+
+// A certificate expiring inside a bucket may be taken as valid for at most this long after.
+inline constexpr std::chrono::seconds kValidationCacheBucket{60};
+inline constexpr std::size_t kValidationCacheEntries = 10000;
 
 Result<Trustpoint> load_trustpoint_file(const std::filesystem::path& path, std::string name);
 

@@ -25,13 +25,22 @@ stop_pid() {  # PIDFILE
 if [ "$cmd" = stop ]; then
   stop_pid "$dir/queue/pid/master.pid"
   stop_pid "$dir/sink.pid"
+  if [ -L "$dir" ]; then rm -rf "$(readlink -f "$dir")"; rm -f "$dir"; fi
   exit 0
 fi
 
 pki=${3:?usage: smtp-peers.sh start DIR PKI}
+# Postfix's daemons and smtp-sink run as unprivileged users and must reach their files: the
+# instance lives in its own directory under /tmp (mode 755), and DIR links to it, whatever
+# the permissions of the directories above DIR.
+[ -L "$dir" ] && rm -rf "$(readlink -f "$dir")"
 rm -rf "$dir"
+mkdir -p "$(dirname "$dir")"
+instance=$(mktemp -d /tmp/sealpost-smtp-peers.XXXXXX)
+chmod 755 "$instance"
+ln -s "$instance" "$dir"
+dir=$instance
 mkdir -p "$dir/queue" "$dir/data" "$dir/sasl" "$dir/sink"
-dir=$(cd "$dir" && pwd)
 
 # A port free on every peer address (TCP), chosen at random and probed.
 port_free() { ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

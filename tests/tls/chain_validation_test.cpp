@@ -164,3 +164,29 @@ TEST(TrustStore, LoadsDirectoryByName) {
 
 }  // namespace
 }  // namespace sealpost::tls
+
+namespace sealpost::tls {
+namespace {
+
+TEST(ChainValidationCache, SameAnswerAndNeverStaleAcrossAnchorsOrTime) {
+  TrustStore store;
+  const auto chain = test::pki_certs("mx1-chain.pem");
+  EXPECT_FALSE(store.validate(chain, test::kValidationTime).ok);
+  EXPECT_FALSE(store.validate(chain, test::kValidationTime).ok);  // cached "no anchor"
+  // A trustpoint added afterwards is seen at once: the cached "no" is gone with the old cache.
+  store.add(test::trustpoint("test-root", "root.pem"));
+  const auto first = store.validate(chain, test::kValidationTime);
+  const auto again = store.validate(chain, test::kValidationTime + std::chrono::seconds(1));
+  EXPECT_TRUE(first.ok);
+  EXPECT_TRUE(again.ok);
+  EXPECT_EQ(first.anchor, again.anchor);
+  // Another time bucket is validated anew: in 2040 the leaf (valid to 2035) has expired.
+  EXPECT_FALSE(store.validate(chain, test::kValidationTime + std::chrono::hours(24 * 365 * 14)).ok);
+  // A copy keeps its anchors when the original gains more.
+  TrustStore copy = store;
+  store.add(test::trustpoint("other", "other-root.pem"));
+  EXPECT_TRUE(copy.validate(chain, test::kValidationTime).ok);
+}
+
+}  // namespace
+}  // namespace sealpost::tls
