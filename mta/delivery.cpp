@@ -127,7 +127,8 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
 
   std::string last_status = "4.4.1", last_reason;
   for (std::size_t i = 0; i < plan.size(); ++i) {
-    const auto& [candidate, ip] = plan[i];
+    const Candidate* candidate = plan[i].candidate;
+    const policy::IpAddress& ip = plan[i].ip;
     auto ptr = co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); });
     SessionRequest sr{.target = candidate->target, .setting = req.setting, .facts = base, .ptr = std::move(ptr.names),
                       .in_clear = false, .more_hosts = i + 1 < plan.size() || !req.envelope, .envelope = req.envelope};

@@ -129,8 +129,9 @@ asio::awaitable<Status> SmtpConnection::start_tls(tls::TlsClientContext& context
     if (!n) co_return n.error();
     const Status s = tls_->received({buffer_.data(), *n});
     if (!s) {
-      // Botan has queued its alert: send it, so the server logs why (TEST-RIG.md).
-      if (auto out = tls_->take_output(); !out.empty()) co_await write_raw(std::move(out), kShutdownTimeout);
+      // Botan has queued its alert: send it, so the server logs why (TEST-RIG.md). Best
+      // effort: the handshake has failed whatever this write does.
+      if (auto out = tls_->take_output(); !out.empty()) (void)co_await write_raw(std::move(out), kShutdownTimeout);
       co_return s.error();
     }
   }
@@ -144,7 +145,8 @@ asio::awaitable<Status> SmtpConnection::start_tls(tls::TlsClientContext& context
 asio::awaitable<void> SmtpConnection::shutdown() {
   if (tls_ && tls_->established() && socket_.is_open()) {
     tls_->close();
-    if (auto out = tls_->take_output(); !out.empty()) co_await write_raw(std::move(out), kShutdownTimeout);
+    // Best effort: the session is over whether or not the close_notify arrives.
+    if (auto out = tls_->take_output(); !out.empty()) (void)co_await write_raw(std::move(out), kShutdownTimeout);
   }
   close();
 }

@@ -334,6 +334,35 @@ TEST_F(Scripted, HeloFallbackMultilineRepliesAndPerRecipientResults) {
   EXPECT_EQ(r.attempts[0].outcome.starttls, "not-offered");
 }
 
+// Beast's fail_count loop: the server hangs up after its n-th line, for every n of a whole
+// dialogue (EHLO, MAIL, RCPT, DATA, message lines, ".", QUIT). Until the final 250 the
+// recipient is deferred — never sent, never bounced — and the client never crashes or hangs.
+TEST_F(Scripted, HangUpAfterEveryStep) {
+  constexpr int kLinesInDialogue = 9;  // EHLO MAIL RCPT DATA 3×message "." QUIT
+  for (int n = 0; n <= kLinesInDialogue; ++n) {
+    bool answered_data = false;
+    test::ScriptedSmtpServer server("127.0.0.40", [&](ScriptedPeer& p) {
+      p.send("220 scripted.test ESMTP\r\n");
+      for (int seen = 0; seen < n; ++seen) {
+        const auto l = p.line();
+        if (!l) return;
+        if (l->rfind("EHLO", 0) == 0) p.send("250 scripted.test\r\n");
+        else if (*l == "DATA") p.send("354 go\r\n");
+        else if (*l == ".") {
+          p.send("250 2.0.0 queued\r\n");
+          answered_data = true;
+        } else if (*l == "QUIT") p.send("221 bye\r\n");
+        else if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0) p.send("250 ok\r\n");
+      }
+      p.close();
+    });
+    const auto r = via(server, TlsSetting::kPreferred);
+    server.transcripts(1);
+    ASSERT_EQ(r.recipients.size(), 1u) << "n=" << n;
+    EXPECT_EQ(r.recipients[0].status, answered_data ? RecipientStatus::kSent : RecipientStatus::kDeferred) << "n=" << n;
+  }
+}
+
 TEST_F(Scripted, MalformedAndOverlongRepliesFailTheHostNotTheProcess) {
   for (const std::string& reply : {std::string("hello there\r\n"), std::string(600, 'x') + "\r\n", std::string("250-a\r\n251 b\r\n")}) {
     test::ScriptedSmtpServer server("127.0.0.40", [&](ScriptedPeer& p) { p.send(reply); });
