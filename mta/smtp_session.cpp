@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "mta/smtp_connection.h"
+#include "mta/time_format.h"
 #include "policy/domain_name.h"
 
 namespace sealpost::mta {
@@ -34,21 +35,12 @@ bool has_8bit(std::string_view s) {
 
 std::string status_of(const Reply& r, const char* fallback) { return r.enhanced.empty() ? fallback : r.enhanced; }
 
-std::string utc_now() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 class Session {
  public:
   Session(const SessionContext& ctx, SessionRequest req, asio::any_io_executor ex)
       : ctx_(ctx), req_(std::move(req)), conn_(ex) {
     auto& o = result_.outcome;
-    o.time = utc_now();
+    o.time = rfc3339_utc(std::chrono::system_clock::now());
     o.recipient_domain = req_.facts.recipient_domain;
     o.setting = req_.setting;
     o.via = req_.facts.by_route() ? "route" : "mx";

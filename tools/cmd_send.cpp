@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/config_file.h"
+#include "mta/time_format.h"
 #include "mta/trace_render.h"
 #include "policy/domain_name.h"
 #include "policy/smtproutes.h"
@@ -67,15 +68,6 @@ Result<std::string> check_address(std::string_view what, const std::string& a) {
   auto domain = policy::normalize_reference_name(a.substr(at + 1));
   if (!domain) return Error{std::string(what) + " '" + policy::escape_for_display(a) + "': " + domain.error().message};
   return a.substr(0, at + 1) + *domain;
-}
-
-std::string rfc5322_date() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
 }
 
 std::string message_id(const std::string& helo) {
@@ -181,7 +173,7 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
                          std::any_of(subject->begin(), subject->end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   std::string content = "From: <" + *from_addr + ">\r\nTo: " + join(to) + "\r\n";
   if (!cc.empty()) content += "Cc: " + join(cc) + "\r\n";
-  content += "Subject: " + *subject + "\r\nDate: " + rfc5322_date() + "\r\nMessage-ID: " +
+  content += "Subject: " + *subject + "\r\nDate: " + mta::rfc5322_utc(std::chrono::system_clock::now()) + "\r\nMessage-ID: " +
              message_id((*run)->session.helo_name) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
              "Content-Transfer-Encoding: " + (eight_bit ? "8bit" : "7bit") + "\r\n\r\n" + *body;
   mta::Envelope envelope{.from = *from_addr, .recipients = rcpts, .content = std::move(content)};

@@ -1,0 +1,23 @@
+// See time_format.h. strftime in the C locale: RFC 5322 day and month names are English.
+#include "mta/time_format.h"
+
+#include <ctime>
+
+namespace sealpost::mta {
+namespace {
+
+std::string format(std::chrono::system_clock::time_point t, const char* pattern) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  const std::size_t n = std::strftime(buf, sizeof buf, pattern, &tm);
+  return std::string(buf, n);
+}
+
+}  // namespace
+
+std::string rfc3339_utc(std::chrono::system_clock::time_point t) { return format(t, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string rfc5322_utc(std::chrono::system_clock::time_point t) { return format(t, "%a, %d %b %Y %H:%M:%S +0000"); }
+
+}  // namespace sealpost::mta

@@ -1,0 +1,13 @@
+// A point in time as text in UTC: RFC 3339 for records (TLS outcome log), RFC 5322 §3.3 for
+// message headers. Pure formatting; the caller reads the clock.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace sealpost::mta {
+
+std::string rfc3339_utc(std::chrono::system_clock::time_point t);  // 2026-01-01T00:00:00Z
+std::string rfc5322_utc(std::chrono::system_clock::time_point t);  // Thu, 01 Jan 2026 00:00:00 +0000
+
+}  // namespace sealpost::mta
