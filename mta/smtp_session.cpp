@@ -295,6 +295,7 @@ class Session {
     const auto& m = replies.front();
     if (!m) co_return broken("mail", "4.4.2", "MAIL to " + where() + ": " + m.error().message);
     if (!m->positive()) {
+      co_await reset();
       // A 5xx to MAIL is final for every recipient; a 4xx defers them (RFC 5321 §4.2.1).
       const auto st = m->permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
       for (const auto& a : env->recipients) {
@@ -321,7 +322,10 @@ class Session {
                                       .reply = where() + " said: " + r.summary() + " (in reply to RCPT TO)"});
       }
     }
-    if (accepted == 0) co_return true;
+    if (accepted == 0) {
+      co_await reset();
+      co_return true;
+    }
     result_.outcome.stage = "data";
     auto d = co_await command("DATA", t.data_start);
     if (!d) co_return broken("data", "4.4.2", "DATA to " + where() + ": " + d.error().message);
@@ -336,6 +340,13 @@ class Session {
     if (!end) co_return broken("data", "4.4.2", "after the message, " + where() + ": " + end.error().message);
     set_accepted(*end, "end of DATA");
     co_return true;
+  }
+
+  // RFC 5321 §4.1.1.5: a transaction that will not reach DATA is aborted with RSET, so the
+  // server discards its state before QUIT (and, with connection reuse, before the next one).
+  asio::awaitable<void> reset() {
+    auto r = co_await command("RSET", ctx_.timeouts.command);
+    if (!r) broken_ = true;
   }
 
   // The reply to DATA or to the end of the message applies to every recipient accepted so far.

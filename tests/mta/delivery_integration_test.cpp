@@ -173,6 +173,17 @@ TEST_F(Delivery, SubmissionWithAuthInsideTlsOnly) {
   EXPECT_EQ(test::sink_messages(), before);
 }
 
+TEST_F(Delivery, ImplicitTlsWithAuthLogin) {
+  // Wrapper mode (RFC 8314): TLS from the first byte; this peer offers AUTH LOGIN only.
+  auto route = policy::make_route({"alice@example.com:p@ss:word@smtps.mail.test:" + std::to_string(test::smtp_peer_port())},
+                                  /*implicit_tls=*/true);
+  ASSERT_TRUE(route);
+  const auto r = send("mxname.mail.test", TlsSetting::kRequiredVerifyHosted, *route);
+  EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent) << r.recipients[0].reply;
+  EXPECT_EQ(r.attempts[0].outcome.starttls, "implicit");
+  EXPECT_EQ(r.attempts[0].outcome.trace->identity.rule, "route-host");
+}
+
 TEST_F(Delivery, SecondConnectionResumesAndIsStillVerified) {
   auto r = send("wild.mail.test", TlsSetting::kRequiredVerify);
   ASSERT_EQ(r.recipients[0].status, RecipientStatus::kSent);
@@ -361,6 +372,22 @@ TEST_F(Scripted, HangUpAfterEveryStep) {
     ASSERT_EQ(r.recipients.size(), 1u) << "n=" << n;
     EXPECT_EQ(r.recipients[0].status, answered_data ? RecipientStatus::kSent : RecipientStatus::kDeferred) << "n=" << n;
   }
+}
+
+TEST_F(Scripted, TransactionWithoutRecipientsIsResetBeforeQuit) {
+  test::ScriptedSmtpServer server("127.0.0.40", [](ScriptedPeer& p) {
+    if (!test::greet(p, "250 8BITMIME\r\n")) return;
+    for (auto l = p.line(); l; l = p.line()) {
+      if (l->rfind("RCPT", 0) == 0) p.send("550 5.1.1 no such user\r\n");
+      else if (*l == "QUIT") return p.send("221 bye\r\n");
+      else p.send("250 ok\r\n");
+    }
+  });
+  const auto r = via(server, TlsSetting::kNo);
+  EXPECT_EQ(r.recipients[0].status, RecipientStatus::kBounced);
+  const std::string seen = server.transcripts(1).at(0);
+  EXPECT_NE(seen.find("RSET\r\nQUIT\r\n"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("DATA"), std::string::npos);
 }
 
 TEST_F(Scripted, MalformedAndOverlongRepliesFailTheHostNotTheProcess) {

@@ -109,7 +109,7 @@ leaf mail-cn-only cnonly.mail.test ''
 leaf mail-expired expired.mail.test 'DNS:expired.mail.test' intermediate '2020-01-01 00:00:00' 30
 leaf mail-untrusted untrusted.mail.test 'DNS:untrusted.mail.test' other-intermediate
 leaf ptr-host ptr-host.mail.test 'DNS:ptr-host.mail.test'
-leaf submission smtp.mail.test 'DNS:smtp.mail.test'
+leaf submission smtp.mail.test 'DNS:smtp.mail.test,DNS:smtps.mail.test'
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out mail-self-signed.key 2>/dev/null
 SAN='DNS:selfsigned.mail.test' at "$issued" openssl req -x509 -new -key mail-self-signed.key \
   -subj "/O=Sealpost Tests/CN=selfsigned.mail.test" -config openssl.cnf -extensions v3_leaf -days 3652 \

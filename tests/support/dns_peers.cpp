@@ -90,6 +90,7 @@ ptr-host   IN A   127.0.0.37
 plain      IN MX  10 mx-plain
 mx-plain   IN A   127.0.0.38
 smtp       IN A   127.0.0.39
+smtps      IN A   127.0.0.42
 scripted   IN MX  10 mx-scripted
 mx-scripted IN A  127.0.0.40
 ; the first MX fails verification, the second passes (Hosted: mx-host)

@@ -7,7 +7,8 @@
 #                                 what it receives in DIR/sink; writes DIR/peers.env (SMTP_PORT).
 #   smtp-peers.sh stop DIR        stops both by PID.
 # 127.0.0.39 is a submission service: STARTTLS, then SASL AUTH (Cyrus, sasldb) for
-# alice@example.com / "p@ss:word" only inside TLS. See TEST-RIG.md for Postfix as a test peer.
+# alice@example.com / "p@ss:word" only inside TLS; 127.0.0.42 is the same with implicit TLS
+# (RFC 8314, wrapper mode) offering AUTH LOGIN only. See TEST-RIG.md for Postfix as a test peer.
 set -euo pipefail
 cmd=${1:?usage: smtp-peers.sh start DIR PKI | stop DIR}
 dir=${2:?usage: smtp-peers.sh start DIR PKI | stop DIR}
@@ -22,18 +23,22 @@ stop_pid() {  # PIDFILE
   kill -9 "$pid" 2>/dev/null || true
 }
 
-if [ "$cmd" = stop ]; then
+stop_all() {
   stop_pid "$dir/queue/pid/master.pid"
   stop_pid "$dir/sink.pid"
   if [ -L "$dir" ]; then rm -rf "$(readlink -f "$dir")"; rm -f "$dir"; fi
+}
+if [ "$cmd" = stop ]; then
+  stop_all
   exit 0
 fi
+# An earlier run that was never stopped: stop it by its PIDs before its files go.
+stop_all
 
 pki=${3:?usage: smtp-peers.sh start DIR PKI}
 # Postfix's daemons and smtp-sink run as unprivileged users and must reach their files: the
 # instance lives in its own directory under /tmp (mode 755), and DIR links to it, whatever
 # the permissions of the directories above DIR.
-[ -L "$dir" ] && rm -rf "$(readlink -f "$dir")"
 rm -rf "$dir"
 mkdir -p "$(dirname "$dir")"
 instance=$(mktemp -d /tmp/sealpost-smtp-peers.XXXXXX)
@@ -48,7 +53,7 @@ port=
 for _ in $(seq 50); do
   p=$((20000 + RANDOM % 30000))
   ok=1
-  for i in 31 32 33 34 35 36 37 38 39 40 41; do port_free "127.0.0.$i" "$p" || { ok=0; break; }; done
+  for i in 31 32 33 34 35 36 37 38 39 40 41 42; do port_free "127.0.0.$i" "$p" || { ok=0; break; }; done
   [ "$ok" = 1 ] && { port=$p; break; }
 done
 [ -n "$port" ] || { echo "smtp-peers: no free port" >&2; exit 1; }
@@ -100,6 +105,9 @@ svc() {  # IP CERT [extra -o …]
   svc 127.0.0.37 ptr-host
   svc 127.0.0.39 submission -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes \
       -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+  # Cyrus reads its configuration by application name: smtpd_sasl_path picks smtpd-login.conf.
+  svc 127.0.0.42 submission -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes \
+      -o smtpd_sasl_path=smtpd-login -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
   cat <<'MC'
 cleanup   unix  n - n - 0 cleanup
 qmgr      unix  n - n 300 1 qmgr
@@ -129,6 +137,7 @@ auxprop_plugin: sasldb
 mech_list: PLAIN LOGIN
 sasldb_path: $dir/sasl/sasldb2
 SASL
+sed 's/^mech_list: .*/mech_list: LOGIN/' "$dir/sasl/smtpd.conf" > "$dir/sasl/smtpd-login.conf"
 printf '%s' 'p@ss:word' | saslpasswd2 -p -c -f "$dir/sasl/sasldb2" -u example.com alice
 chown postfix "$dir/sasl/sasldb2"
 chown postfix "$dir/data"
@@ -144,7 +153,7 @@ chown nobody "$dir/sink"
 
 for _ in $(seq 100); do
   up=1
-  for i in 31 39 38; do port_free "127.0.0.$i" "$port" && up=0; done
+  for i in 31 39 38 42; do port_free "127.0.0.$i" "$port" && up=0; done
   [ "$up" = 1 ] && break
   sleep 0.1
 done

@@ -29,6 +29,9 @@ run send --route "$route" --from someone@example.com --to bob@mxname.mail.test -
   "${live[@]}" --trust pki/ca-bundle.pem --json
 run send --route "alice@example.com:wrong@smtp.mail.test:$SMTP_PORT" --from alice@example.com --to bob@x.test \
   --subject s --body b "${live[@]}" --trust pki/ca-bundle.pem
+# Implicit TLS (RFC 8314) to a peer that offers AUTH LOGIN only.
+run send --route "alice@example.com:p@ss:word@smtps.mail.test:$SMTP_PORT" --implicit-tls --from alice@example.com \
+  --to bob@x.test --subject s --body b "${live[@]}" --trust pki/ca-bundle.pem
 # The peer without STARTTLS: the credentials are never sent, even with tls=preferred.
 run send --route "alice@example.com:p@ss:word@127.0.0.38:$SMTP_PORT" --from alice@example.com --to bob@x.test \
   --subject s --body b "${live[@]}" --tls preferred
