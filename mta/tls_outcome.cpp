@@ -34,4 +34,12 @@ std::string to_json_line(const TlsOutcome& o) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string tls_summary(const TlsOutcome& o) {
+  if (o.tls_version.empty()) return "none";
+  if (!o.trace) return "encrypted";
+  const auto& t = *o.trace;
+  if (!t.verified) return "encrypted, unverified";
+  return "verified(" + std::string(to_string(t.rules)) + ", " + t.identity.rule + ")";
+}
+
 }  // namespace sealpost::mta

@@ -40,4 +40,8 @@ struct TlsOutcome {
 
 std::string to_json_line(const TlsOutcome& outcome);
 
+// "verified(hosted, route-host)", "encrypted, unverified", "encrypted", "none": the human
+// log's tls= field.
+std::string tls_summary(const TlsOutcome& outcome);
+
 }  // namespace sealpost::mta

@@ -9,6 +9,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   libbotan-2-dev libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev
+  # run time: the system CA bundle (trust system_bundle = true)
+  ca-certificates
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl faketime botan
   # test peers: a real DNS server, a validating resolver, zone signing; Postfix smtpd and

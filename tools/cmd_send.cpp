@@ -200,7 +200,7 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
   } else {
     for (const auto& s : result->attempts) {
       const auto& o = s.outcome;
-      std::cout << "relay=" << o.host << "[" << o.ip << "]:" << o.port << " tls=" << tls_summary(o);
+      std::cout << "relay=" << o.host << "[" << o.ip << "]:" << o.port << " tls=" << mta::tls_summary(o);
       if (!o.tls_version.empty()) std::cout << " (" << o.tls_version << " " << o.tls_cipher << ")";
       std::cout << " stage=" << o.stage << " result=" << o.result;
       if (!o.reason.empty()) std::cout << " (" << (o.status.empty() ? "" : o.status + " ") << o.reason << ")";

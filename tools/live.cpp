@@ -82,12 +82,4 @@ Result<mta::DeliveryResult> run_delivery(LiveRun& run, mta::DeliveryRequest requ
   return std::move(*result);
 }
 
-std::string tls_summary(const mta::TlsOutcome& o) {
-  if (o.tls_version.empty()) return "none";
-  if (!o.trace) return "encrypted";
-  const auto& t = *o.trace;
-  if (!t.verified) return "encrypted, unverified";
-  return "verified(" + std::string(to_string(t.rules)) + ", " + t.identity.rule + ")";
-}
-
 }  // namespace sealpost::cli

@@ -37,7 +37,4 @@ inline constexpr OptionSpec kLiveOptions[] = {
 
 Result<mta::DeliveryResult> run_delivery(LiveRun& run, mta::DeliveryRequest request, mta::OutcomeSink sink = {});
 
-// "verified(hosted, route-host)", "encrypted, unverified", "none": the human log's tls=.
-std::string tls_summary(const mta::TlsOutcome& outcome);
-
 }  // namespace sealpost::cli

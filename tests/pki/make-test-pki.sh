@@ -43,7 +43,9 @@ subjectAltName = $ENV::SAN
 CNF
 export SAN=DNS:unused
 
-at() { faketime "$1" "${@:2}"; }
+# -f: a frozen clock; without it faketime only starts there, and a loaded machine can tick past
+# the second, changing validity dates that golden outputs quote.
+at() { faketime -f "$1" "${@:2}"; }
 ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
 
 # root NAME CN [ISSUED] [DAYS]

@@ -1,0 +1,49 @@
+// The daemon's own configuration, etc/sealpost.toml (DESIGN.md "Configuration"): listeners,
+// relay networks, spool directory, DNS servers, the EHLO/greeting host name, trust settings,
+// retry schedule and queue lifetime, limits, log files. Every key is checked on load: an
+// unknown key, a wrong type or an out-of-range value is an error naming file, line and key,
+// and a file that does not validate never replaces a running configuration.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/ip_network.h"
+#include "policy/result.h"
+
+namespace sealpost::policy {
+
+struct Listener {
+  std::string address;  // "127.0.0.1", "::1"
+  std::uint16_t port = 2525;
+};
+
+struct RelayConfig {
+  std::string hostname = "localhost";
+  std::vector<Listener> listen = {{.address = "127.0.0.1", .port = 2525}};
+  std::vector<IpNetwork> relay_networks;  // default: 127.0.0.0/8 and ::1/128
+  std::uint64_t max_message_size = 10'240'000;
+  std::uint32_t max_recipients = 1000;
+  std::uint32_t max_connections = 100;
+
+  std::string spool_directory = "/var/spool/sealpost";
+  std::vector<std::string> dns_servers;  // empty: /etc/resolv.conf
+
+  std::uint16_t smtp_port = 25;            // the port of MX hosts (tests change it)
+  std::vector<std::uint32_t> retry_seconds = {60, 300, 900, 1800, 3600};  // then the last, again
+  std::uint32_t lifetime_seconds = 5 * 24 * 3600;
+  std::uint32_t max_deliveries = 50;       // delivery attempts in flight at once
+
+  std::string trust_directory = "trust";   // relative paths are relative to the config's directory
+  bool system_trust = true;
+
+  std::string log_file;                    // empty: standard error
+  std::string outcome_log = "/var/log/sealpost/tls-outcome.jsonl";
+  std::string log_level = "info";          // debug, info, warning, error
+};
+
+Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view source);
+
+}  // namespace sealpost::policy

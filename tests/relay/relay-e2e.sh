@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# End to end through the relay daemon, real peers only, loopback only: swaks → sealpostd →
+# MX records from the test nsd (fixture `dns`) → Postfix smtpd / smtp-sink peers (fixture
+# `smtp`) with certificates from the test PKI (fixture `pki`).
+# Checks, from the daemon's human log and TLS outcome log: delivery or deferral per
+# destconfig setting as TLS-POLICY.md says; no open relay; 552/452/500 on bad input; a
+# deferred message survives kill -9 and is resumed on restart.
+# Usage: relay-e2e.sh SEALPOSTD PKI_DIR   (SEALPOST_TEST_DNS, SEALPOST_TEST_SMTP set by ctest)
+set -uo pipefail
+sealpostd=$1 pki=$2
+. "$SEALPOST_TEST_DNS/peers.env"
+. "$SEALPOST_TEST_SMTP/peers.env"
+work=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+failures=0
+check() {  # DESCRIPTION COMMAND…
+  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
+}
+
+port=$((20000 + RANDOM % 30000))
+while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+mkdir -p "$work/etc/trust"
+cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
+cat > "$work/etc/sealpost.toml" <<CF
+[server]
+hostname = "relay.sealpost.test"
+listen = ["127.0.0.1:$port"]
+relay_networks = ["127.0.0.1/32"]
+max_message_size = 20000
+max_recipients = 3
+[spool]
+directory = "spool"
+[dns]
+servers = ["127.0.0.1:$NSD_PORT"]
+[delivery]
+smtp_port = $SMTP_PORT
+retry_seconds = [1]
+[trust]
+system_bundle = false
+[log]
+file = "relay.log"
+outcome_file = "outcome.jsonl"
+CF
+cat > "$work/etc/destconfig.toml" <<CF
+[default]
+tls = "preferred"
+["wild.mail.test"]
+tls = "required-verify"
+["mxname.mail.test"]
+tls = "required-verify-hosted"
+["plain.mail.test"]
+tls = "required"
+["expired.mail.test"]
+tls = "required-verify"
+CF
+log=$work/etc/relay.log
+
+start() {
+  "$sealpostd" --etc "$work/etc" 2> "$work/stderr" &
+  pid=$!
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.05; done
+  echo "sealpostd did not start:"; cat "$work/stderr"; exit 1
+}
+send() {  # TO [swaks args…]
+  swaks --server "127.0.0.1:$port" --from sender@client.test --to "$1" --header "Subject: e2e $1" "${@:2}" 2>&1
+}
+# Waits until the log has a line matching the pattern (10 s at most).
+wait_log() {
+  for _ in $(seq 200); do grep -qE "$1" "$log" 2>/dev/null && return 0; sleep 0.05; done
+  echo "  no log line matching: $1"; tail -5 "$log"; return 1
+}
+
+start
+sink_before=$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)
+
+out=$(send rcpt@wild.mail.test)
+check "required-verify: accepted only once spooled (250 … queued as)" grep -q "250 2.0.0 Ok: queued as" <<<"$out"
+check "required-verify: delivered, verified by the Verify rules" \
+  wait_log 'to=<rcpt@wild.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=verified\(verify, san-recipient-domain\) status=sent'
+
+send rcpt@mxname.mail.test > /dev/null
+check "required-verify-hosted: delivered, matched the MX host" \
+  wait_log 'to=<rcpt@mxname.mail.test> .* tls=verified\(hosted, mx-host\) status=sent'
+
+send rcpt@ptr.mail.test > /dev/null
+check "preferred (default entry): delivered encrypted" wait_log 'to=<rcpt@ptr.mail.test> .* tls=verified\(verify, cn-ptr\) status=sent'
+
+send rcpt@plain.mail.test > /dev/null
+check "required against a server without STARTTLS: deferred 4.7.4" \
+  wait_log 'to=<rcpt@plain.mail.test> .* status=deferred \(4.7.4 TLS is required, but was not offered'
+check "required: nothing reached the clear-text sink" test "$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)" -eq "$sink_before"
+
+send rcpt@expired.mail.test > /dev/null
+check "required-verify, expired certificate: deferred 4.7.5 at the chain" \
+  wait_log 'to=<rcpt@expired.mail.test> .* status=deferred \(4.7.5 certificate chain not trusted'
+check "TLS outcome log: one JSON line per connection with stage and queue ID" \
+  grep -qE '"queue_id":"[0-9A-F]{16}".*"result":"deferred".*"stage":"chain"' "$work/etc/outcome.jsonl"
+
+# Bad input: each gets its reply and the session goes on; nothing crashes.
+check "message over the size limit: 552" grep -q "552 5.3.4" <<<"$(send rcpt@wild.mail.test --body "$(head -c 30000 /dev/zero | tr '\0' x | fold -w 70)")"
+check "too many recipients: 452" grep -q "452 4.5.3" <<<"$(send a@wild.mail.test,b@wild.mail.test,c@wild.mail.test,d@wild.mail.test)"
+{ printf 'EHLO x\r\n'; head -c 3000 /dev/zero | tr '\0' A; printf '\r\n\x01\x02binary\r\nMAIL FROM:<bad address>\r\nQUIT\r\n'; } > "$work/garbage"
+garbage=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat "$2" >&3; cat <&3' _ "$port" "$work/garbage")
+check "overlong line, binary garbage and a bad address: 500/502/501, then 221" \
+  bash -c 'grep -q "500 5.5.2 Error: command line too long" <<<"$1" && grep -q "502 5.5.2" <<<"$1" && grep -q "^501 " <<<"$1" && grep -q "221 2.0.0" <<<"$1"' _ "$garbage"
+
+# Open relay: a client outside the relay networks (127.0.0.1/32) cannot relay.
+out=$(swaks --server "127.0.0.1:$port" --local-interface 127.0.0.2 --from a@client.test --to rcpt@wild.mail.test 2>&1)
+check "client outside the relay networks: 554 Relay access denied" grep -q "554 5.7.1 <rcpt@wild.mail.test>: Relay access denied" <<<"$out"
+
+# Crash: kill -9 while the plain.mail.test message waits in the queue; it is resumed.
+queued=$(ls "$work/etc/spool/queue" | grep -c '\.msg$')
+kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
+check "after kill -9 the deferred messages are still in the spool" test "$queued" -ge 2
+start
+check "restart resumes the queue" wait_log "sealpostd started: 1 listener\(s\), $queued message\(s\) in the queue"
+resumed_again() {
+  for _ in $(seq 200); do
+    [ "$(grep -c 'to=<rcpt@plain.mail.test> .* status=deferred' "$log")" -ge 2 ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+check "the resumed message is tried again" resumed_again
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+
+echo "$((15 - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
