@@ -149,12 +149,16 @@ struct Relay::Impl {
   asio::awaitable<void> run_queue() {
     while (!stopping) {
       const std::int64_t now = unix_now();
+      // Due IDs first, spawned after: a delivery may start inline and erase its own entry
+      // (a message whose recipients were all done before a crash) while we iterate.
+      std::vector<std::string> due;
       for (const auto& [id, next] : schedule) {
-        if (in_flight.size() >= p.config.max_deliveries) break;
-        if (next <= now && !in_flight.contains(id)) {
-          in_flight.insert(id);
-          asio::co_spawn(io, process(id), asio::detached);
-        }
+        if (in_flight.size() + due.size() >= p.config.max_deliveries) break;
+        if (next <= now && !in_flight.contains(id)) due.push_back(id);
+      }
+      for (const auto& id : due) {
+        in_flight.insert(id);
+        asio::co_spawn(io, process(id), asio::detached);
       }
       tick.expires_after(kTick);
       boost::system::error_code ec;

@@ -113,8 +113,16 @@ check "client outside the relay networks: 554 Relay access denied" grep -q "554 
 queued=$(ls "$work/etc/spool/queue" | grep -c '\.msg$')
 kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
 check "after kill -9 the deferred messages are still in the spool" test "$queued" -ge 2
+# A crash after the last recipient's state was written but before the message was removed:
+# on restart it is removed, not delivered again.
+done_id=$(grep -oE '[0-9A-F]{16}: to=<rcpt@expired.mail.test>' "$log" | head -1 | cut -c1-16)
+printf 'attempts: 1\nnext: 0\nheld: no\ndone: bounced 5.7.5 rcpt@expired.mail.test test\n' > "$work/etc/spool/queue/$done_id.state"
+tries_before=$(grep -c "to=<rcpt@expired.mail.test>" "$log")
 start
-check "restart resumes the queue" wait_log "sealpostd started: 1 listener\(s\), $queued message\(s\) in the queue"
+check "a message whose recipients were all done is removed on restart" wait_log "$done_id: removed"
+check "… and not delivered again" \
+  bash -c '[ "$(grep -c "to=<rcpt@expired.mail.test>" "$1")" -eq "$2" ]' _ "$log" "$tries_before"
+check "restart resumes the queue" grep -qE "sealpostd started: 1 listener\(s\), $queued message\(s\) in the queue" "$log"
 resumed_again() {
   for _ in $(seq 200); do
     [ "$(grep -c 'to=<rcpt@plain.mail.test> .* status=deferred' "$log")" -ge 2 ] && return 0
@@ -125,5 +133,5 @@ resumed_again() {
 check "the resumed message is tried again" resumed_again
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 
-echo "$((15 - failures)) passed, $failures failed"
+echo "$((17 - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
