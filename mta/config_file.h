@@ -17,6 +17,16 @@ inline constexpr std::size_t kMaxOwnFileOctets = 16u << 20;
 // "-" reads standard input.
 Result<std::string> read_text_file(const std::filesystem::path& path);
 
+// A configuration file parsed by `parse` (policy::parse_destconfig, parse_smtproutes, …), or
+// an empty T — the built-in defaults — when the file does not exist.
+template <class T, class Parse>
+Result<T> load_config_file(const std::filesystem::path& path, Parse parse) {
+  if (!std::filesystem::exists(path)) return T{};
+  auto text = read_text_file(path);
+  if (!text) return text.error();
+  return parse(*text, path.string());
+}
+
 // mode: e.g. 0644, or 0600 for files that hold passwords.
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode);
 

@@ -64,12 +64,6 @@ Result<policy::DestinationControls> settings(const Args& args) {
 
 bool has_settings(const policy::DestinationControls& c) { return c != policy::DestinationControls{}; }
 
-Result<policy::DestConfig> load(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) return policy::DestConfig{};  // no file yet: built-in defaults
-  auto text = mta::read_text_file(file);
-  if (!text) return text.error();
-  return policy::parse_destconfig(*text, file.string());
-}
 
 nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::DestinationControls& own) {
   nlohmann::json set = nlohmann::json::array();
@@ -145,7 +139,7 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
     return kExitOk;
   }
 
-  auto config = load(file);
+  auto config = mta::load_config_file<policy::DestConfig>(file, policy::parse_destconfig);
   if (!config) return fail(kCmd, config.error().message);
 
   if (sub == "list") {

@@ -40,12 +40,6 @@ constexpr OptionSpec kOptions[] = {
 
 constexpr mode_t kSecretFileMode = 0600;
 
-Result<policy::SmtpRoutes> load(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) return policy::SmtpRoutes{};
-  auto text = mta::read_text_file(file);
-  if (!text) return text.error();
-  return policy::parse_smtproutes(*text, file.string());
-}
 
 nlohmann::json to_json(const std::string& key, const policy::SmtpRoute& r) {
   nlohmann::json hosts = nlohmann::json::array();
@@ -88,7 +82,7 @@ int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& argv) {
     return kExitOk;
   }
 
-  auto routes = load(file);
+  auto routes = mta::load_config_file<policy::SmtpRoutes>(file, policy::parse_smtproutes);
   if (!routes) return fail(kCmd, routes.error().message);
 
   if (sub == "list") {

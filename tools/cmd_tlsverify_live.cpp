@@ -29,27 +29,16 @@ Result<std::optional<policy::SmtpRoute>> route_for(const Context& ctx, const Arg
     if (!r) return Error{"--route: " + r.error().message};
     return std::optional<policy::SmtpRoute>(std::move(*r));
   }
-  const auto file = ctx.etc / "smtproutes.toml";
-  if (!std::filesystem::exists(file)) return std::optional<policy::SmtpRoute>();
-  auto text = mta::read_text_file(file);
-  if (!text) return text.error();
-  auto table = policy::parse_smtproutes(*text, file.string());
+  auto table = mta::load_config_file<policy::SmtpRoutes>(ctx.etc / "smtproutes.toml", policy::parse_smtproutes);
   if (!table) return table.error();
   const policy::SmtpRoute* r = table->lookup(domain);
   return r ? std::optional<policy::SmtpRoute>(*r) : std::nullopt;
 }
 
 Result<policy::EffectiveDestination> destconfig_for(const Context& ctx, const std::string& domain) {
-  const auto file = ctx.etc / "destconfig.toml";
-  policy::DestConfig table;
-  if (std::filesystem::exists(file)) {
-    auto text = mta::read_text_file(file);
-    if (!text) return text.error();
-    auto parsed = policy::parse_destconfig(*text, file.string());
-    if (!parsed) return parsed.error();
-    table = std::move(*parsed);
-  }
-  return table.lookup(domain);
+  auto table = mta::load_config_file<policy::DestConfig>(ctx.etc / "destconfig.toml", policy::parse_destconfig);
+  if (!table) return table.error();
+  return table->lookup(domain);
 }
 
 bool host_verified(const mta::SessionResult& s) { return s.outcome.trace && s.outcome.trace->verified; }

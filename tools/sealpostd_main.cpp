@@ -30,14 +30,6 @@ int fail(const std::string& message) {
   return 2;
 }
 
-template <class T, class Parse>
-Result<T> load_optional(const fs::path& file, Parse parse) {
-  if (!fs::exists(file)) return T{};
-  auto text = mta::read_text_file(file);
-  if (!text) return text.error();
-  return parse(*text, file.string());
-}
-
 fs::path under(const fs::path& etc, const std::string& p) { return fs::path(p).is_absolute() ? fs::path(p) : etc / p; }
 
 }  // namespace
@@ -61,9 +53,9 @@ int main(int argc, char** argv) {
   if (!text) return fail(text.error().message);
   auto config = policy::parse_relay_config(*text, config_file.string());
   if (!config) return fail(config.error().message);
-  auto dests = load_optional<policy::DestConfig>(etc / "destconfig.toml", policy::parse_destconfig);
+  auto dests = mta::load_config_file<policy::DestConfig>(etc / "destconfig.toml", policy::parse_destconfig);
   if (!dests) return fail(dests.error().message);
-  auto routes = load_optional<policy::SmtpRoutes>(etc / "smtproutes.toml", policy::parse_smtproutes);
+  auto routes = mta::load_config_file<policy::SmtpRoutes>(etc / "smtproutes.toml", policy::parse_smtproutes);
   if (!routes) return fail(routes.error().message);
   tls::TrustStore trust;
   if (auto s = trust.load_directory(under(etc, config->trust_directory)); !s) return fail(s.error().message);
