@@ -5,7 +5,6 @@
 
 #include "dns/cares_transport.h"
 #include "policy/domain_name.h"
-#include "tls/pem.h"
 #include "tools/rfc3339.h"
 
 namespace sealpost::cli {
@@ -47,8 +46,6 @@ Result<std::unique_ptr<LiveRun>> live_run_from(const Context& ctx, const Args& a
     const std::chrono::milliseconds t{std::chrono::seconds(**timeout)};
     run->session.timeouts = {.connect = t, .greeting = t, .command = t, .tls_handshake = t, .data_start = t,
                              .data_block = t, .data_end = t};
-  } else {
-    run->session.timeouts.connect = std::chrono::seconds(30);
   }
   if (auto at = args.get("at")) {
     auto t = parse_rfc3339(*at);

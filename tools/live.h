@@ -26,14 +26,9 @@ struct LiveRun {
   mta::SessionContext session;  // trust and tls are pointed at the members above by run_delivery
 };
 
-// The options both commands take: --dns-server, --helo, --timeout, --at, --trust,
-// --no-system-trust. The live options in help texts: kLiveOptions.
+// From the options both commands take: --dns-server, --helo, --timeout, --at, --trust,
+// --no-system-trust.
 Result<std::unique_ptr<LiveRun>> live_run_from(const Context& ctx, const Args& args);
-inline constexpr OptionSpec kLiveOptions[] = {
-    {.name = "dns-server", .takes_value = true, .repeatable = true}, {.name = "helo", .takes_value = true},
-    {.name = "timeout", .takes_value = true}, {.name = "at", .takes_value = true},
-    {.name = "trust", .takes_value = true, .repeatable = true}, {.name = "no-system-trust"},
-};
 
 Result<mta::DeliveryResult> run_delivery(LiveRun& run, mta::DeliveryRequest request, mta::OutcomeSink sink = {});
 
