@@ -132,7 +132,8 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
     auto ptr = co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); });
     SessionRequest sr{.target = candidate->target, .setting = req.setting, .facts = base, .ptr = std::move(ptr.names),
                       .in_clear = false, .more_hosts = i + 1 < plan.size() || !req.envelope, .envelope = req.envelope};
-    if (!req.route) sr.facts.mx_host = candidate->target.host;
+    // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
+    if (!sr.facts.by_route()) sr.facts.mx_host = candidate->target.host;
     boost::system::error_code ec;
     sr.target.address = asio::ip::make_address(ip.to_string(), ec);
     if (ec) continue;

@@ -129,6 +129,16 @@ TEST_F(Delivery, FailsOverToTheNextMxHost) {
   EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent);
 }
 
+TEST_F(Delivery, UsednsRouteDeliversByMxWithTheMxHostAsReferenceIdentity) {
+  // smtproutes `USEDNS`: an MX delivery, so the Hosted rules still compare the MX host (§9).
+  const auto r = send("mxname.mail.test", TlsSetting::kRequiredVerifyHosted, route_to("USEDNS"));
+  ASSERT_EQ(r.attempts.size(), 1u);
+  EXPECT_EQ(r.attempts[0].outcome.via, "mx");
+  EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent) << r.recipients[0].reply;
+  ASSERT_TRUE(r.attempts[0].outcome.trace);
+  EXPECT_EQ(r.attempts[0].outcome.trace->identity.rule, "mx-host");
+}
+
 TEST_F(Delivery, EveryHostFailedDefersWithTheLastReason) {
   const auto r = send("failover.mail.test", TlsSetting::kRequiredVerify);
   ASSERT_EQ(r.attempts.size(), 2u);
