@@ -129,27 +129,29 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const Candidate* candidate = plan[i].candidate;
     const policy::IpAddress& ip = plan[i].ip;
-    auto ptr = co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); });
-    SessionRequest sr{.target = candidate->target, .setting = req.setting, .facts = base, .ptr = std::move(ptr.names),
+    SessionRequest sr{.target = candidate->target, .setting = req.setting, .facts = base,
                       .in_clear = false, .more_hosts = i + 1 < plan.size() || !req.envelope, .envelope = req.envelope};
+    // PTR names are REF-ID evidence: looked up only where a certificate can be met.
+    if (policy::sends_starttls(req.setting) || candidate->target.implicit_tls) {
+      sr.ptr = (co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); })).names;
+    }
     // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
     if (!sr.facts.by_route()) sr.facts.mx_host = candidate->target.host;
     boost::system::error_code ec;
     sr.target.address = asio::ip::make_address(ip.to_string(), ec);
     if (ec) continue;
-    auto session = co_await run_session(context, sr);
-    session.outcome.destconfig_entry = req.destconfig_entry;
-    if (sink) sink(session.outcome);
-    HostVerdict verdict = session.verdict;
-    result.attempts.push_back(std::move(session));
+    // Every connection attempt: its record to the sink, its result to the list.
+    const auto record = [&](SessionResult session) {
+      session.outcome.destconfig_entry = req.destconfig_entry;
+      if (sink) sink(session.outcome);
+      result.attempts.push_back(std::move(session));
+      return result.attempts.back().verdict;
+    };
+    HostVerdict verdict = record(co_await run_session(context, sr));
     if (verdict == HostVerdict::kRetryInClear && req.envelope) {
       // TLS-POLICY.md §7: once, in clear, on a new connection, logged as fallback=plaintext.
       sr.in_clear = true;
-      auto retry = co_await run_session(context, sr);
-      retry.outcome.destconfig_entry = req.destconfig_entry;
-      if (sink) sink(retry.outcome);
-      verdict = retry.verdict;
-      result.attempts.push_back(std::move(retry));
+      verdict = record(co_await run_session(context, sr));
     }
     const SessionResult& last = result.attempts.back();
     if (verdict == HostVerdict::kDone && req.envelope) {
