@@ -112,8 +112,9 @@ InboundSession::Step InboundSession::command(std::string_view line) {
     while (!params.empty()) {
       while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
       if (params.empty()) break;
-      const std::string p = upper(params.substr(0, params.find(' ')));
-      params.remove_prefix(std::min(params.size(), params.find(' ') == std::string_view::npos ? params.size() : params.find(' ')));
+      const std::size_t end = std::min(params.find(' '), params.size());
+      const std::string p = upper(params.substr(0, end));
+      params.remove_prefix(end);
       if (p.rfind("SIZE=", 0) == 0) {
         const std::string n = p.substr(5);
         if (n.empty() || n.size() > 19 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {

@@ -34,6 +34,8 @@ bool has_8bit(std::string_view s) {
 }
 
 std::string status_of(const Reply& r, const char* fallback) { return r.enhanced.empty() ? fallback : r.enhanced; }
+// A refusal without an enhanced code gets its class: 5.0.0 for 5xx, 4.0.0 otherwise.
+std::string failure_status(const Reply& r) { return status_of(r, r.permanent() ? "5.0.0" : "4.0.0"); }
 
 class Session {
  public:
@@ -135,7 +137,7 @@ class Session {
     result_.outcome.stage = "greeting";
     auto r = co_await conn_.read_reply(ctx_.timeouts.greeting);
     if (!r) co_return broken("greeting", "4.4.2", "no greeting from " + where() + ": " + r.error().message);
-    if (r->code != 220) co_return host_failed("greeting", status_of(*r, r->permanent() ? "5.0.0" : "4.0.0"),
+    if (r->code != 220) co_return host_failed("greeting", failure_status(*r),
                                               where() + " refused the session: " + r->summary());
     co_return true;
   }
@@ -299,7 +301,7 @@ class Session {
       // A 5xx to MAIL is final for every recipient; a 4xx defers them (RFC 5321 §4.2.1).
       const auto st = m->permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
       for (const auto& a : env->recipients) {
-        result_.recipients.push_back({.address = a, .status = st, .status_code = status_of(*m, m->permanent() ? "5.0.0" : "4.0.0"),
+        result_.recipients.push_back({.address = a, .status = st, .status_code = failure_status(*m),
                                       .reply = where() + " said: " + m->summary() + " (in reply to MAIL FROM)"});
       }
       co_return true;
@@ -318,7 +320,7 @@ class Session {
         result_.recipients.push_back({.address = a, .status = RecipientStatus::kSent, .status_code = {}, .reply = {}});
       } else {
         result_.recipients.push_back({.address = a, .status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred,
-                                      .status_code = status_of(r, r.permanent() ? "5.0.0" : "4.0.0"),
+                                      .status_code = failure_status(r),
                                       .reply = where() + " said: " + r.summary() + " (in reply to RCPT TO)"});
       }
     }
@@ -358,7 +360,7 @@ class Session {
         rr.reply = where() + " said: " + r.summary();
       } else {
         rr.status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
-        rr.status_code = status_of(r, r.permanent() ? "5.0.0" : "4.0.0");
+        rr.status_code = failure_status(r);
         rr.reply = where() + " said: " + r.summary() + " (in reply to " + when + ")";
       }
     }

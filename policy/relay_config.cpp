@@ -20,7 +20,7 @@ Result<T> get(std::string_view source, const toml::table& t, std::string_view se
     if (auto v = n->value<bool>()) return *v;
     return Error{at(source, *n) + "[" + std::string(section) + "] " + std::string(key) + " must be true or false"};
   } else {
-    return fallback;
+    static_assert(std::is_same_v<T, bool>, "get<T> reads strings and booleans; numbers go through number()");
   }
 }
 
@@ -63,7 +63,7 @@ Result<Listener> parse_listener(const std::string& text) {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos) return Error{"'" + escape_for_display(text) + "' must be IP:PORT or [IPv6]:PORT"};
     host = text.substr(0, colon);
-    port = text.substr(0, 0) + text.substr(colon + 1);
+    port = text.substr(colon + 1);
   }
   const auto ip = IpAddress::parse(host);
   if (!ip || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
