@@ -3,12 +3,21 @@
 // a delivery coroutine for each due message, at most max_deliveries at once.
 #include "mta/relay.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <map>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "mta/delivery.h"
+#include "mta/dsn.h"
 #include "mta/inbound_session.h"
 #include "mta/time_format.h"
+#include "policy/domain_name.h"
 #include "policy/stage_decision.h"
 
 namespace sealpost::mta {
@@ -27,28 +36,58 @@ std::string domain_of(const std::string& address) { return address.substr(addres
 }  // namespace
 
 struct Relay::Impl {
+  // What one delivery runs with from start to end; reload replaces the pointer, never the
+  // object, so a delivery in flight keeps a consistent configuration.
+  struct Active {
+    RelayPolicy policy;
+    SessionContext session;
+  };
+
   Impl(asio::io_context& io_context, RelayParts parts_in)
       : io(io_context), p(std::move(parts_in)), tick(io_context) {}
+  ~Impl() {
+    *alive = false;
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
 
   asio::io_context& io;
+  // Coroutines still suspended when the program ends are destroyed with the io_context,
+  // after this object: their clean-up looks here first.
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
   RelayParts p;
+  std::shared_ptr<Active> active;
   std::optional<Spool> spool;
+  int lock_fd = -1;
   std::unique_ptr<dns::Resolver> resolver;
   tls::TlsClientContext tls;
-  SessionContext session;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::unique_ptr<ControlSocket> control_socket;
   asio::steady_timer tick;
   std::map<std::string, std::int64_t> schedule;  // queue ID → next attempt (Unix seconds)
   std::set<std::string> in_flight;
+  // Administrator requests for a message that was being delivered: applied when it ends.
+  std::set<std::string> hold_after, delete_after;
   std::size_t connections = 0;
   Counters counters;
+  // status: TLS outcomes per setting → "verified" / "encrypted" / "plaintext" / "failed:STAGE".
+  std::map<std::string, std::map<std::string, std::uint64_t>> tls_tally;
   bool stopping = false;
+
+  const policy::RelayConfig& config() const { return active->policy.config; }
 
   void log(LogLevel level, const std::string& line) const {
     if (p.log) p.log(level, line);
   }
 
-  // ---- inbound ----
+  void activate(RelayPolicy policy) {
+    auto a = std::make_shared<Active>();
+    a->policy = std::move(policy);
+    a->session = {.helo_name = a->policy.config.hostname, .tls = &tls, .trust = &a->policy.trust};
+    active = std::move(a);
+    if (p.configured) p.configured(active->policy.config);
+  }
+
+// ---- inbound ----
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
     while (!stopping) {
       boost::system::error_code ec;
@@ -71,24 +110,29 @@ struct Relay::Impl {
     ++connections;
     ++counters.connections;
     struct Leave {
+      std::shared_ptr<bool> alive;
       std::size_t& n;
-      ~Leave() { --n; }
-    } leave{connections};
+      ~Leave() {
+        if (*alive) --n;
+      }
+    } leave{alive, connections};
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
     if (ec) co_return;
     const std::string ip = remote.address().is_v6() && remote.address().to_v6().is_v4_mapped()
                                ? asio::ip::make_address_v4(asio::ip::v4_mapped, remote.address().to_v6()).to_string()
                                : remote.address().to_string();
-    if (connections > p.config.max_connections) {
-      co_await write_all(socket, "421 4.7.0 " + p.config.hostname + " Error: too many connections\r\n");
+    const auto a = active;  // this session's limits, whatever a reload does meanwhile
+    const policy::RelayConfig& cfg = a->policy.config;
+    if (connections > cfg.max_connections) {
+      co_await write_all(socket, "421 4.7.0 " + cfg.hostname + " Error: too many connections\r\n");
       co_return;
     }
     const auto addr = policy::IpAddress::parse(ip);
     bool relay = false;
-    for (const auto& net : p.config.relay_networks) relay = relay || (addr && net.contains(*addr));
-    InboundSession s({.hostname = p.config.hostname,
-                      .limits = {.max_message_size = p.config.max_message_size, .max_recipients = p.config.max_recipients}},
+    for (const auto& net : cfg.relay_networks) relay = relay || (addr && net.contains(*addr));
+    InboundSession s({.hostname = cfg.hostname,
+                      .limits = {.max_message_size = cfg.max_message_size, .max_recipients = cfg.max_recipients}},
                      {.address = ip, .relay_allowed = relay});
     log(LogLevel::kInfo, "connect from [" + ip + "]" + (relay ? "" : " (not in relay networks)"));
     co_await write_all(socket, s.greeting());
@@ -153,7 +197,7 @@ struct Relay::Impl {
       // (a message whose recipients were all done before a crash) while we iterate.
       std::vector<std::string> due;
       for (const auto& [id, next] : schedule) {
-        if (in_flight.size() + due.size() >= p.config.max_deliveries) break;
+        if (in_flight.size() + due.size() >= config().max_deliveries) break;
         if (next <= now && !in_flight.contains(id)) due.push_back(id);
       }
       for (const auto& id : due) {
@@ -163,6 +207,17 @@ struct Relay::Impl {
       tick.expires_after(kTick);
       boost::system::error_code ec;
       co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  void tally(const TlsOutcome& o) {
+    auto& t = tls_tally[std::string(policy::to_string(o.setting))];
+    ++t["connections"];
+    const std::string summary = tls_summary(o);
+    if (o.result == "sent" || o.result == "probed") {
+      ++t[summary.starts_with("verified") ? "verified" : summary == "none" ? "plaintext" : "encrypted"];
+    } else {
+      ++t["failed:" + o.stage];
     }
   }
 
@@ -182,12 +237,40 @@ struct Relay::Impl {
     if (r.status != RecipientStatus::kDeferred) st.finished.push_back(r);
   }
 
+  // The DSN is in the spool before the recipients it reports are marked done: a crash in
+  // between sends it twice at worst, never not at all. False: keep the recipients queued.
+  bool send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> failed) {
+    const auto arrival = parse_rfc3339_utc(msg.received);
+    auto dsn = make_dsn({.reporting_mta = config().hostname, .queue_id = msg.id,
+                         .arrival = arrival ? *arrival : std::chrono::system_clock::now(),
+                         .now = std::chrono::system_clock::now(), .sender = msg.envelope.from,
+                         .original_content = msg.envelope.content, .recipients = std::move(failed)});
+    if (!dsn) {
+      log(LogLevel::kInfo, msg.id + ": no DSN: the sender is null (a bounce is never bounced)");
+      return true;
+    }
+    auto id = spool->commit("localhost[sealpost-dsn]", *dsn, std::chrono::system_clock::now());
+    if (!id) {
+      log(LogLevel::kError, msg.id + ": DSN not queued, recipients stay queued: " + id.error().message);
+      return false;
+    }
+    ++counters.dsn;
+    log(LogLevel::kInfo, msg.id + ": sender non-delivery notification: " + *id);
+    schedule[*id] = 0;
+    return true;
+  }
+
   asio::awaitable<void> process(std::string id) {
     struct Done {
+      std::shared_ptr<bool> alive;
       Impl& impl;
       std::string id;
-      ~Done() { impl.in_flight.erase(id); }
-    } done{*this, id};
+      ~Done() {
+        if (*alive) impl.end_delivery(id);
+      }
+    } done{alive, *this, id};
+    const auto a = active;  // this attempt's configuration, whatever a reload does meanwhile
+    const RelayPolicy& pol = a->policy;
     auto msg = spool->load(id);
     if (!msg) {
       log(LogLevel::kError, id + ": " + msg.error().message + "; moved to corrupt/");
@@ -208,25 +291,38 @@ struct Relay::Impl {
     std::vector<RecipientResult> deferred;
     for (const auto& [domain, rcpts] : by_domain) {
       if (stopping) co_return;
-      const auto dest = p.destconfig.lookup(domain);
-      const policy::SmtpRoute* route = p.routes.lookup(domain);
+      const auto dest = pol.destconfig.lookup(domain);
+      const policy::SmtpRoute* route = pol.routes.lookup(domain);
       Envelope env{.from = msg->envelope.from, .recipients = rcpts, .content = msg->envelope.content};
       // Built before the co_await: g++ 12 miscompiles a conditional expression inside the
       // operand of co_await (a null route pointer was dereferenced).
       DeliveryRequest request{.recipient_domain = domain, .setting = dest.tls, .destconfig_entry = dest.entry,
-                              .mx_port = p.config.smtp_port, .envelope = &env};
+                              .mx_port = pol.config.smtp_port, .envelope = &env};
       if (route) request.route = *route;
       OutcomeSink sink = [this, &id](const TlsOutcome& o) {
+        tally(o);
         if (!p.outcome) return;
         TlsOutcome record = o;
         record.queue_id = id;
         p.outcome(record);
       };
-      auto result = co_await deliver(session, *resolver, std::move(request), std::move(sink));
+      auto result = co_await deliver(a->session, *resolver, std::move(request), std::move(sink));
       const TlsOutcome* last = result.attempts.empty() ? nullptr : &result.attempts.back().outcome;
+      std::vector<DsnRecipient> failed;
+      const std::size_t finished_before = st.finished.size();
       for (const auto& r : result.recipients) {
         finish_recipient(id, st, r, last);
         if (r.status == RecipientStatus::kDeferred) deferred.push_back(r);
+        if (r.status == RecipientStatus::kBounced) {
+          failed.push_back({.address = r.address, .status = r.status_code.empty() ? "5.0.0" : r.status_code,
+                            .diagnostic = r.reply, .remote_mta = last && is_remote_reply(r.reply) ? last->host : ""});
+        }
+      }
+      if (!failed.empty() && !send_dsn(*msg, std::move(failed))) {
+        // Not marked done, so the next attempt bounces (and reports) them again.
+        st.finished.resize(finished_before);
+        deferred.push_back({.address = rcpts.front(), .status = RecipientStatus::kDeferred, .status_code = "4.3.0",
+                            .reply = "DSN could not be queued"});
       }
       // A recipient is done only once this is on disk (DESIGN.md "The spool").
       if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
@@ -238,25 +334,123 @@ struct Relay::Impl {
       co_return;
     }
     ++st.attempts;
+    st.last_deferred = deferred;
     const auto received = parse_rfc3339_utc(msg->received);
     const std::int64_t age = received ? unix_now() - std::chrono::system_clock::to_time_t(*received) : 0;
-    if (age >= static_cast<std::int64_t>(p.config.lifetime_seconds)) {
+    if (age >= static_cast<std::int64_t>(pol.config.lifetime_seconds)) {
       // TLS-POLICY.md §7: at expiry the last reason turns permanent (4.7.5 → 5.7.5).
+      std::vector<DsnRecipient> expired;
       for (const auto& r : deferred) {
-        finish_recipient(id, st,
-                         {.address = r.address, .status = RecipientStatus::kBounced,
-                          .status_code = policy::permanent_status(r.status_code.empty() ? "4.4.7" : r.status_code),
-                          .reply = "message expired after " + std::to_string(age / 3600) + " h in the queue: " + r.reply},
-                         nullptr);
+        RecipientResult final{.address = r.address, .status = RecipientStatus::kBounced,
+                              .status_code = policy::permanent_status(r.status_code.empty() ? "4.4.7" : r.status_code),
+                              .reply = "message expired after " + std::to_string(age) + " s in the queue: " + r.reply};
+        finish_recipient(id, st, final, nullptr);
+        expired.push_back({.address = r.address, .status = final.status_code, .diagnostic = r.reply, .expired = true});
       }
-      (void)spool->remove(id);
-      schedule.erase(id);
-      co_return;
+      if (send_dsn(*msg, std::move(expired))) {
+        if (auto s = spool->remove(id); !s) log(LogLevel::kError, id + ": " + s.error().message);
+        log(LogLevel::kInfo, id + ": removed");
+        schedule.erase(id);
+        co_return;
+      }
     }
-    const auto& retry = p.config.retry_seconds;
+    const auto& retry = pol.config.retry_seconds;
     st.next_attempt = unix_now() + retry[std::min<std::size_t>(st.attempts - 1, retry.size() - 1)];
     if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
     schedule[id] = st.next_attempt;
+  }
+
+  // ---- administration (control socket) ----
+  void end_delivery(const std::string& id) {
+    in_flight.erase(id);
+    tick.cancel();  // a free delivery slot: start the next due message now, not at the tick
+    if (delete_after.erase(id)) remove_message(id);
+    if (hold_after.erase(id)) hold(id);
+  }
+
+  bool queued(const std::string& id) const { return spool->load(id).has_value(); }
+
+  void remove_message(const std::string& id) {
+    (void)spool->remove(id);
+    schedule.erase(id);
+    log(LogLevel::kInfo, id + ": removed by the administrator");
+  }
+
+  void hold(const std::string& id) {
+    if (!queued(id)) return;  // delivered meanwhile
+    QueueState st = spool->state(id);
+    st.held = true;
+    if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
+    schedule.erase(id);
+    log(LogLevel::kInfo, id + ": held by the administrator");
+  }
+
+  ControlAnswer admin(const std::string& verb, const std::string& id) {
+    if (!queued(id)) return {.exit_status = 1, .output = id + ": no such message in the queue\n"};
+    const bool busy = in_flight.contains(id);
+    if (verb == "delete") {
+      if (busy) {
+        delete_after.insert(id);
+        return {.exit_status = 0, .output = id + ": being delivered; deleted when this attempt ends\n"};
+      }
+      remove_message(id);
+      return {.exit_status = 0, .output = id + ": deleted\n"};
+    }
+    if (verb == "hold") {
+      if (busy) {
+        hold_after.insert(id);
+        return {.exit_status = 0, .output = id + ": being delivered; held when this attempt ends\n"};
+      }
+      hold(id);
+      return {.exit_status = 0, .output = id + ": held\n"};
+    }
+    QueueState st = spool->state(id);
+    if (verb == "release") {
+      hold_after.erase(id);
+      if (!st.held) return {.exit_status = 1, .output = id + ": not held\n"};
+      st.held = false;
+      st.next_attempt = 0;
+      if (auto s = spool->save_state(id, st); !s) return {.exit_status = 1, .output = s.error().message + "\n"};
+      schedule[id] = 0;
+      tick.cancel();
+      log(LogLevel::kInfo, id + ": released by the administrator");
+      return {.exit_status = 0, .output = id + ": released\n"};
+    }
+    // flush ID
+    if (st.held) return {.exit_status = 1, .output = id + ": held; release it to deliver it\n"};
+    schedule[id] = 0;
+    tick.cancel();
+    return {.exit_status = 0, .output = id + ": scheduled now\n"};
+  }
+
+  std::string status_json() const {
+    nlohmann::json j;
+    const std::size_t in_spool = spool->list().size();
+    j["queue"] = {{"messages", in_spool}, {"scheduled", schedule.size()}, {"in_flight", in_flight.size()},
+                  {"held_or_finishing", in_spool - std::min(in_spool, schedule.size())}};
+    j["counters"] = {{"accepted", counters.accepted}, {"sent", counters.sent}, {"deferred", counters.deferred},
+                     {"bounced", counters.bounced}, {"dsn", counters.dsn}, {"inbound_connections", counters.connections},
+                     {"inbound_open", connections}};
+    j["tls"] = nlohmann::json::object();
+    for (const auto& [setting, counts] : tls_tally) j["tls"][setting] = counts;
+    const auto& d = resolver->stats();
+    j["dns"] = {{"queries", d.queries}, {"cache_hits", d.cache_hits}, {"collapsed", d.collapsed}};
+    return j.dump(2) + "\n";
+  }
+
+  std::string status_text() const {
+    const auto j = nlohmann::json::parse(status_json());
+    std::string out;
+    const auto line = [&](const std::string& title, const nlohmann::json& obj) {
+      out += title + ":";
+      for (const auto& [k, v] : obj.items()) out += " " + k + "=" + v.dump();
+      out += "\n";
+    };
+    line("queue", j["queue"]);
+    line("counters", j["counters"]);
+    line("dns", j["dns"]);
+    for (const auto& [setting, counts] : j["tls"].items()) line("tls " + setting, counts);
+    return out;
   }
 };
 
@@ -266,17 +460,23 @@ Relay::~Relay() = default;
 Result<std::unique_ptr<Relay>> Relay::create(asio::io_context& io, RelayParts parts) {
   if (!parts.dns) return Error{"relay: no DNS transport"};
   auto impl = std::make_unique<Impl>(io, std::move(parts));
-  auto spool = Spool::open(impl->p.config.spool_directory);
+  impl->activate(std::move(impl->p.policy));
+  auto spool = Spool::open(impl->config().spool_directory);
   if (!spool) return spool.error();
   impl->spool = std::move(*spool);
+  // One daemon per spool: two would deliver the same messages twice.
+  const auto lock = impl->spool->directory() / "lock";
+  impl->lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (impl->lock_fd < 0 || ::flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return Error{lock.string() + ": another sealpostd uses this spool (" + std::strerror(errno) + ")"};
+  }
   impl->resolver = std::make_unique<dns::Resolver>(*impl->p.dns);
-  impl->session = {.helo_name = impl->p.config.hostname, .tls = &impl->tls, .trust = &impl->p.trust};
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }
 
 Status Relay::start() {
   Impl& m = *impl_;
-  for (const auto& l : m.p.config.listen) {
+  for (const auto& l : m.config().listen) {
     boost::system::error_code ec;
     const tcp::endpoint ep(asio::ip::make_address(l.address, ec), l.port);
     auto acceptor = std::make_unique<tcp::acceptor>(m.io);
@@ -287,15 +487,24 @@ Status Relay::start() {
     if (ec) return Error{"listen " + l.address + ":" + std::to_string(l.port) + ": " + ec.message()};
     m.acceptors.push_back(std::move(acceptor));
   }
+  auto control = ControlSocket::listen(m.io, control_socket_path(m.config()),
+                                       [this](const std::string& request) { return this->control(request); });
+  if (!control) return control.error();
+  m.control_socket = std::move(*control);
   for (const auto& a : m.acceptors) asio::co_spawn(m.io, m.accept_loop(*a), asio::detached);
   // Mail that was queued before a restart resumes where its state file left it.
-  std::size_t resumed = 0;
+  std::size_t resumed = 0, held = 0;
   for (const auto& id : m.spool->list()) {
-    m.schedule[id] = m.spool->state(id).next_attempt;
+    const QueueState st = m.spool->state(id);
+    if (st.held) {
+      ++held;
+      continue;
+    }
+    m.schedule[id] = st.next_attempt;
     ++resumed;
   }
   m.log(LogLevel::kInfo, "sealpostd started: " + std::to_string(m.acceptors.size()) + " listener(s), " +
-                             std::to_string(resumed) + " message(s) in the queue");
+                             std::to_string(resumed) + " message(s) in the queue, " + std::to_string(held) + " held");
   asio::co_spawn(m.io, m.run_queue(), asio::detached);
   return ok();
 }
@@ -307,7 +516,66 @@ void Relay::stop() {
     boost::system::error_code ec;
     a->close(ec);
   }
+  if (m.control_socket) m.control_socket->close();
   m.tick.cancel();
+}
+
+Status Relay::reload() {
+  Impl& m = *impl_;
+  auto next = load_relay_policy(m.p.etc);
+  if (!next) {
+    m.log(LogLevel::kError, "reload refused, the running configuration stays: " + next.error().message);
+    return next.error();
+  }
+  const auto& old = m.config();
+  std::vector<std::string> restart_only;
+  if (next->config.spool_directory != old.spool_directory) restart_only.push_back("spool directory");
+  if (next->config.dns_servers != old.dns_servers) restart_only.push_back("DNS servers");
+  if (next->config.log_file != old.log_file || next->config.outcome_log != old.outcome_log) restart_only.push_back("log files");
+  bool same_listen = next->config.listen.size() == old.listen.size();
+  for (std::size_t i = 0; same_listen && i < old.listen.size(); ++i) {
+    same_listen = next->config.listen[i].address == old.listen[i].address && next->config.listen[i].port == old.listen[i].port;
+  }
+  if (!same_listen) restart_only.push_back("listeners");
+  for (const auto& what : restart_only) m.log(LogLevel::kWarning, "reload: " + what + " change only on restart");
+  const std::string summary = std::to_string(next->destconfig.entries().size()) + " destconfig entries, " +
+                              std::to_string(next->routes.entries().size()) + " SMTP routes, " +
+                              std::to_string(next->trust.trustpoints().size()) + " trustpoints";
+  m.activate(std::move(*next));
+  // Queued mail meets the new policy at its next attempt (flush to make that now).
+  m.log(LogLevel::kInfo, "reload: configuration from " + m.p.etc.string() + " in effect (" + summary + ")");
+  return ok();
+}
+
+ControlAnswer Relay::control(const std::string& request) {
+  Impl& m = *impl_;
+  std::vector<std::string> words;
+  for (std::size_t pos = 0; pos < request.size();) {
+    const auto end = std::min(request.find(' ', pos), request.size());
+    if (end > pos) words.push_back(request.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  const auto bad = ControlAnswer{.exit_status = 2, .output = "unknown request '" + policy::escape_for_display(request) + "'\n"};
+  if (words.empty()) return bad;
+  const std::string& verb = words[0];
+  if (verb == "status" && words.size() <= 2) {
+    return {.exit_status = 0, .output = words.size() == 2 && words[1] == "--json" ? m.status_json() : m.status_text()};
+  }
+  if (verb == "reload" && words.size() == 1) {
+    auto s = reload();
+    return s ? ControlAnswer{.exit_status = 0, .output = "configuration reloaded\n"}
+             : ControlAnswer{.exit_status = 1, .output = "reload refused, the running configuration stays: " + s.error().message + "\n"};
+  }
+  if (verb == "flush" && words.size() == 1) {
+    for (auto& [id, next] : m.schedule) next = 0;
+    m.tick.cancel();
+    return {.exit_status = 0, .output = std::to_string(m.schedule.size()) + " message(s) scheduled now\n"};
+  }
+  if ((verb == "flush" || verb == "hold" || verb == "release" || verb == "delete") && words.size() == 2) {
+    if (!valid_queue_id(words[1])) return {.exit_status = 2, .output = "'" + policy::escape_for_display(words[1]) + "' is not a queue ID\n"};
+    return m.admin(verb, words[1]);
+  }
+  return bad;
 }
 
 const Relay::Counters& Relay::counters() const { return impl_->counters; }

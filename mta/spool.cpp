@@ -18,10 +18,6 @@ constexpr std::string_view kMagic = "sealpost-spool 1\n";
 constexpr std::size_t kMaxSpoolRecipients = 10000;
 constexpr std::uint64_t kMaxContent = 1ull << 31;
 
-bool valid_id(std::string_view id) {
-  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); });
-}
-
 // One "key: value" line from `text` at `pos`.
 bool field(std::string_view text, std::size_t& pos, std::string_view key, std::string& value) {
   const auto nl = text.find('\n', pos);
@@ -54,6 +50,10 @@ std::string new_id() {
 
 }  // namespace
 
+bool valid_queue_id(std::string_view id) {
+  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); });
+}
+
 std::string serialize_message(const QueuedMessage& m) {
   std::string out(kMagic);
   out += "id: " + m.id + "\nreceived: " + m.received + "\nclient: " + m.client + "\nfrom: " + m.envelope.from + "\n";
@@ -70,7 +70,7 @@ Result<QueuedMessage> parse_message(std::string_view text, std::string_view sour
   std::size_t pos = kMagic.size();
   QueuedMessage m;
   std::string size_text;
-  if (!field(text, pos, "id", m.id) || !valid_id(m.id)) return bad("bad id");
+  if (!field(text, pos, "id", m.id) || !valid_queue_id(m.id)) return bad("bad id");
   if (!field(text, pos, "received", m.received) || !field(text, pos, "client", m.client) ||
       !field(text, pos, "from", m.envelope.from)) {
     return bad("bad envelope");
@@ -98,6 +98,10 @@ std::string serialize_state(const QueueState& s) {
     out += "done: " + std::string(to_string(r.status)) + " " + (r.status_code.empty() ? "-" : r.status_code) + " " +
            r.address + " " + policy::escape_for_display(r.reply) + "\n";
   }
+  for (const auto& r : s.last_deferred) {
+    out += "deferred: " + (r.status_code.empty() ? std::string("-") : r.status_code) + " " + r.address + " " +
+           policy::escape_for_display(r.reply) + "\n";
+  }
   return out;
 }
 
@@ -124,6 +128,14 @@ Result<QueueState> parse_state(std::string_view text, std::string_view source) {
     r.address = v.substr(b + 1, c == std::string::npos ? std::string::npos : c - b - 1);
     r.reply = c == std::string::npos ? "" : v.substr(c + 1);
     s.finished.push_back(std::move(r));
+  }
+  while (field(text, pos, "deferred", v)) {
+    const auto a = v.find(' '), b = v.find(' ', a + 1);
+    if (a == std::string::npos) return bad;
+    s.last_deferred.push_back({.address = v.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1),
+                               .status = RecipientStatus::kDeferred,
+                               .status_code = v.substr(0, a),
+                               .reply = b == std::string::npos ? "" : v.substr(b + 1)});
   }
   if (pos != text.size()) return bad;
   return s;
@@ -156,7 +168,7 @@ std::vector<std::string> Spool::list() const {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_ / "queue", ec)) {
     const std::string name = e.path().filename().string();
-    if (name.size() == 20 && name.ends_with(".msg") && valid_id(name.substr(0, 16))) ids.push_back(name.substr(0, 16));
+    if (name.size() == 20 && name.ends_with(".msg") && valid_queue_id(name.substr(0, 16))) ids.push_back(name.substr(0, 16));
   }
   std::sort(ids.begin(), ids.end());  // IDs begin with the time: oldest first
   return ids;

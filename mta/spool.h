@@ -30,6 +30,7 @@ struct QueueState {
   std::int64_t next_attempt = 0;            // Unix seconds; 0: now
   std::vector<RecipientResult> finished;    // sent or bounced: never tried again
   bool held = false;
+  std::vector<RecipientResult> last_deferred;  // why the last attempt left these in the queue
 };
 
 class Spool {
@@ -54,6 +55,8 @@ class Spool {
   std::filesystem::path state_path(const std::string& id) const;
   std::filesystem::path dir_;
 };
+
+bool valid_queue_id(std::string_view id);  // 16 upper-case hex digits
 
 std::string serialize_message(const QueuedMessage& message);
 Result<QueuedMessage> parse_message(std::string_view text, std::string_view source);

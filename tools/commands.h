@@ -20,6 +20,9 @@ int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& args);
 int cmd_trust(const Context& ctx, const std::vector<std::string>& args);
 int cmd_dns(const Context& ctx, const std::vector<std::string>& args);
 int cmd_send(const Context& ctx, const std::vector<std::string>& args);
+int cmd_queue(const Context& ctx, const std::vector<std::string>& args);
+int cmd_reload(const Context& ctx, const std::vector<std::string>& args);
+int cmd_status(const Context& ctx, const std::vector<std::string>& args);
 
 class Args;
 // `tlsverify` without --offline: its arguments are parsed by cmd_tlsverify.

@@ -16,6 +16,9 @@ Commands:
   trust        trust anchors: import, list, show, delete
   dns          what delivery sees in DNS: mx, a, aaaa, ptr, tlsa, txt
   send         send one message through a smarthost (AUTH inside TLS only)
+  queue        the relay's queue: list, show, flush, delete, hold, release
+  reload       make the running sealpostd read its configuration again
+  status       the running sealpostd's counters: queue, deliveries, TLS outcomes, DNS
 
 Options:
   --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
@@ -52,5 +55,8 @@ int main(int argc, char** argv) {
   if (command == "trust") return cmd_trust(ctx, args);
   if (command == "dns") return cmd_dns(ctx, args);
   if (command == "send") return cmd_send(ctx, args);
+  if (command == "queue") return cmd_queue(ctx, args);
+  if (command == "reload") return cmd_reload(ctx, args);
+  if (command == "status") return cmd_status(ctx, args);
   return fail("", "unknown command '" + command + "' (see 'sealpost --help')");
 }

@@ -3,6 +3,7 @@
 // a file that does not validate stops it at once with the file, line and key, exit 2. Runs
 // in the foreground; SIGTERM or SIGINT stops it, leaving the queue in the spool. Human log via
 // spdlog (file or stderr), TLS outcome records one JSON object per line (DESIGN.md "Logs").
+// SIGHUP reloads the configuration (as `sealpost reload`).
 #include <signal.h>
 
 #include <filesystem>
@@ -14,11 +15,8 @@
 #include <spdlog/spdlog.h>
 
 #include "dns/cares_transport.h"
-#include "mta/config_file.h"
 #include "mta/relay.h"
-#include "policy/destconfig.h"
-#include "policy/relay_config.h"
-#include "policy/smtproutes.h"
+#include "mta/relay_policy.h"
 
 namespace {
 
@@ -29,8 +27,6 @@ int fail(const std::string& message) {
   std::cerr << "sealpostd: " << message << "\n";
   return 2;
 }
-
-fs::path under(const fs::path& etc, const std::string& p) { return fs::path(p).is_absolute() ? fs::path(p) : etc / p; }
 
 }  // namespace
 
@@ -48,39 +44,26 @@ int main(int argc, char** argv) {
       return fail("unknown argument '" + a + "' (usage: sealpostd [--etc DIR])");
     }
   }
-  const fs::path config_file = etc / "sealpost.toml";
-  auto text = mta::read_text_file(config_file);
-  if (!text) return fail(text.error().message);
-  auto config = policy::parse_relay_config(*text, config_file.string());
-  if (!config) return fail(config.error().message);
-  auto dests = mta::load_config_file<policy::DestConfig>(etc / "destconfig.toml", policy::parse_destconfig);
-  if (!dests) return fail(dests.error().message);
-  auto routes = mta::load_config_file<policy::SmtpRoutes>(etc / "smtproutes.toml", policy::parse_smtproutes);
-  if (!routes) return fail(routes.error().message);
-  tls::TrustStore trust;
-  if (auto s = trust.load_directory(under(etc, config->trust_directory)); !s) return fail(s.error().message);
-  if (config->system_trust) {
-    if (auto s = trust.load_system_bundle(); !s) return fail(s.error().message);
-  }
-  config->spool_directory = under(etc, config->spool_directory).string();
+  auto policy = mta::load_relay_policy(etc);
+  if (!policy) return fail(policy.error().message);
+  const policy::RelayConfig& config = policy->config;
 
   std::shared_ptr<spdlog::logger> logger;
   try {
-    if (config->log_file.empty()) {
+    if (config.log_file.empty()) {
       logger = spdlog::stderr_color_mt("sealpostd");
     } else {
-      const fs::path f = under(etc, config->log_file);
+      const fs::path f = config.log_file;
       fs::create_directories(f.parent_path());
       logger = spdlog::basic_logger_mt("sealpostd", f.string());
     }
   } catch (const std::exception& e) {
     return fail(std::string("log file: ") + e.what());
   }
-  logger->set_level(spdlog::level::from_str(config->log_level == "warning" ? "warn" : config->log_level));
   logger->flush_on(spdlog::level::info);
   std::ofstream outcome_log;
-  if (!config->outcome_log.empty()) {
-    const fs::path f = under(etc, config->outcome_log);
+  if (!config.outcome_log.empty()) {
+    const fs::path f = config.outcome_log;
     std::error_code ec;
     fs::create_directories(f.parent_path(), ec);
     outcome_log.open(f, std::ios::app);
@@ -88,13 +71,11 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io;
-  auto transport = dns::CaresTransport::create(io, {.servers = config->dns_servers});
+  auto transport = dns::CaresTransport::create(io, {.servers = config.dns_servers});
   if (!transport) return fail(transport.error().message);
   mta::RelayParts parts{
-      .config = *config,
-      .destconfig = std::move(*dests),
-      .routes = std::move(*routes),
-      .trust = std::move(trust),
+      .etc = etc,
+      .policy = std::move(*policy),
       .log =
           [logger](mta::LogLevel level, const std::string& line) {
             switch (level) {
@@ -107,6 +88,10 @@ int main(int argc, char** argv) {
       .outcome =
           [&outcome_log](const mta::TlsOutcome& o) {
             if (outcome_log.is_open()) outcome_log << mta::to_json_line(o) << "\n" << std::flush;
+          },
+      .configured =
+          [logger](const policy::RelayConfig& c) {
+            logger->set_level(spdlog::level::from_str(c.log_level == "warning" ? "warn" : c.log_level));
           },
       .dns = transport->get(),
   };
@@ -121,6 +106,17 @@ int main(int argc, char** argv) {
     (*relay)->stop();
     io.stop();
   });
+  // SIGHUP: reload (as `sealpost reload`); a configuration that does not validate is logged
+  // and refused, and the daemon goes on with the one it has.
+  boost::asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      (void)(*relay)->reload();
+      wait_hangup();
+    });
+  };
+  wait_hangup();
   io.run();
   return 0;
 }

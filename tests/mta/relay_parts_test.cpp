@@ -48,6 +48,18 @@ TEST_F(SpoolTest, CommitLoadStateAndRemove) {
   EXPECT_EQ(back.next_attempt, 1767225600);
   ASSERT_EQ(back.finished.size(), 1u);
   EXPECT_EQ(back.finished[0].reply, "mx said: 250 ok queued");
+
+  // `sealpost queue list` shows why the rest waits: the last deferral per recipient.
+  st.held = true;
+  st.last_deferred.push_back({.address = "c@z.test", .status = RecipientStatus::kDeferred, .status_code = "4.7.5",
+                              .reply = "certificate chain not trusted"});
+  ASSERT_TRUE(spool->save_state(*id, st));
+  const QueueState again = spool->state(*id);
+  EXPECT_TRUE(again.held);
+  ASSERT_EQ(again.last_deferred.size(), 1u);
+  EXPECT_EQ(again.last_deferred[0].address, "c@z.test");
+  EXPECT_EQ(again.last_deferred[0].status_code, "4.7.5");
+  EXPECT_EQ(again.last_deferred[0].reply, "certificate chain not trusted");
   ASSERT_TRUE(spool->remove(*id));
   EXPECT_TRUE(spool->list().empty());
 }

@@ -11,15 +11,9 @@ sealpostd=$1 pki=$2
 . "$SEALPOST_TEST_DNS/peers.env"
 . "$SEALPOST_TEST_SMTP/peers.env"
 work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-check() {  # DESCRIPTION COMMAND…
-  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
-}
-
-port=$((20000 + RANDOM % 30000))
-while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+. "$(dirname "$0")/lib.sh"
+trap cleanup EXIT
+port=$(free_port 127.0.0.1)
 mkdir -p "$work/etc/trust"
 cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
 cat > "$work/etc/sealpost.toml" <<CF
@@ -55,21 +49,6 @@ tls = "required"
 tls = "required-verify"
 CF
 log=$work/etc/relay.log
-
-start() {
-  "$sealpostd" --etc "$work/etc" 2> "$work/stderr" &
-  pid=$!
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.05; done
-  echo "sealpostd did not start:"; cat "$work/stderr"; exit 1
-}
-send() {  # TO [swaks args…]
-  swaks --server "127.0.0.1:$port" --from sender@client.test --to "$1" --header "Subject: e2e $1" "${@:2}" 2>&1
-}
-# Waits until the log has a line matching the pattern (10 s at most).
-wait_log() {
-  for _ in $(seq 200); do grep -qE "$1" "$log" 2>/dev/null && return 0; sleep 0.05; done
-  echo "  no log line matching: $1"; tail -5 "$log"; return 1
-}
 
 start
 sink_before=$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)
@@ -133,5 +112,4 @@ resumed_again() {
 check "the resumed message is tried again" resumed_again
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 
-echo "$((17 - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -1,0 +1,71 @@
+// DSN composition (RFC 3464, RFC 6522): the fields per message and per recipient, the
+// returned headers only, 7-bit and folded output from untrusted replies and headers, and no
+// DSN for the null sender (RFC 3461 §6.2).
+#include <gtest/gtest.h>
+
+#include "mta/dsn.h"
+
+namespace sealpost::mta {
+namespace {
+
+DsnInput input() {
+  return {.reporting_mta = "relay.example",
+          .queue_id = "0123456789ABCDEF",
+          .arrival = std::chrono::system_clock::from_time_t(1767225600),
+          .now = std::chrono::system_clock::from_time_t(1767229200),
+          .sender = "alice@example.org",
+          .original_content = "Subject: hello\r\nFrom: alice@example.org\r\n\r\nthe body must not come back\r\n",
+          .recipients = {{.address = "bob@example.com", .status = "5.1.1",
+                          .diagnostic = "mx.example.com[192.0.2.1] said: 550 5.1.1 no such user (in reply to RCPT TO)",
+                          .remote_mta = "mx.example.com"},
+                         {.address = "carol@example.net", .status = "5.7.5",
+                          .diagnostic = "certificate chain not trusted (mx.example.net)", .expired = true}}};
+}
+
+TEST(Dsn, NullSenderGetsNone) {
+  auto in = input();
+  in.sender.clear();
+  EXPECT_FALSE(make_dsn(in));  // RFC 3461 §6.2: never a bounce for a bounce
+}
+
+TEST(Dsn, Rfc3464FieldsPerMessageAndPerRecipient) {
+  const auto dsn = make_dsn(input());
+  ASSERT_TRUE(dsn);
+  EXPECT_EQ(dsn->from, "");
+  EXPECT_EQ(dsn->recipients, std::vector<std::string>{"alice@example.org"});
+  const std::string& c = dsn->content;
+  for (const char* expected :
+       {"To: <alice@example.org>\r\n", "Auto-Submitted: auto-replied\r\n", "Date: Thu, 01 Jan 2026 01:00:00 +0000\r\n",
+        "Content-Type: multipart/report; report-type=delivery-status;", "Content-Type: message/delivery-status\r\n",
+        "Reporting-MTA: dns; relay.example\r\n", "Arrival-Date: Thu, 01 Jan 2026 00:00:00 +0000\r\n",
+        "Final-Recipient: rfc822; bob@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.com\r\n",
+        "Diagnostic-Code: smtp; mx.example.com[192.0.2.1] said: 550 5.1.1 no such\r\n user (in reply to RCPT TO)\r\n",
+        "Final-Recipient: rfc822; carol@example.net\r\nAction: failed\r\nStatus: 5.7.5\r\nDiagnostic-Code: x-sealpost;",
+        "Content-Type: text/rfc822-headers\r\n", "Subject: hello\r\nFrom: alice@example.org\r\n",
+        "(expired in the queue)", "<carol@example.net>: expired in the queue: certificate chain not trusted"}) {
+    EXPECT_NE(c.find(expected), std::string::npos) << expected << "\n---\n" << c;
+  }
+  EXPECT_EQ(c.find("the body must not come back"), std::string::npos);
+  // The carol recipient never reached a server: no Remote-MTA for it.
+  EXPECT_EQ(c.find("Remote-MTA", c.find("Final-Recipient: rfc822; carol")), c.npos);
+}
+
+TEST(Dsn, UntrustedTextIsSevenBitAndWithinLineLimits) {
+  auto in = input();
+  in.recipients[0].diagnostic = "said: 550 \x01\xff" + std::string(3000, 'A') + " end";
+  in.original_content = "Subject: caf\xc3\xa9\r\n\r\nbody";
+  const auto dsn = make_dsn(in);
+  ASSERT_TRUE(dsn);
+  std::size_t start = 0;
+  for (std::size_t end; (end = dsn->content.find("\r\n", start)) != std::string::npos; start = end + 2) {
+    EXPECT_LE(end - start, 998u) << "RFC 5322 §2.1.1";
+  }
+  for (unsigned char ch : dsn->content) {
+    EXPECT_LT(ch, 0x80);
+    EXPECT_TRUE(ch >= 0x20 || ch == '\r' || ch == '\n' || ch == '\t') << static_cast<int>(ch);
+  }
+  EXPECT_NE(dsn->content.find("Subject: caf??\r\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sealpost::mta
