@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/delivery.h"
+#include "mta/destination_slots.h"
 #include "mta/dsn.h"
 #include "mta/inbound_session.h"
 #include "mta/time_format.h"
@@ -38,6 +39,7 @@ std::string domain_of(const std::string& address) { return address.substr(addres
 struct Relay::Impl {
   // What one delivery runs with from start to end; reload replaces the pointer, never the
   // object, so a delivery in flight keeps a consistent configuration.
+  using Destinations = std::vector<std::pair<std::string, std::uint32_t>>;
   struct Active {
     RelayPolicy policy;
     SessionContext session;
@@ -65,6 +67,8 @@ struct Relay::Impl {
   asio::steady_timer tick;
   std::map<std::string, std::int64_t> schedule;  // queue ID → next attempt (Unix seconds)
   std::set<std::string> in_flight;
+  DestinationSlots slots;
+  std::map<std::string, Destinations> destinations_of;  // queue ID → where its pending recipients go
   // Administrator requests for a message that was being delivered: applied when it ends.
   std::set<std::string> hold_after, delete_after;
   std::size_t connections = 0;
@@ -74,6 +78,37 @@ struct Relay::Impl {
   bool stopping = false;
 
   const policy::RelayConfig& config() const { return active->policy.config; }
+
+  // The destination a concurrency limit counts: the recipient domain, or the hosts of its
+  // SMTP route (every domain routed to one smarthost shares that smarthost's limit).
+  static std::string destination_name(const RelayPolicy& pol, const std::string& domain) {
+    const policy::SmtpRoute* route = pol.routes.lookup(domain);
+    return route && !route->use_dns() ? "[" + policy::describe(*route) + "]" : domain;
+  }
+
+  // Where a message's pending recipients go, with each destination's connection limit.
+  Destinations destinations(const RelayPolicy& pol, const std::vector<std::string>& recipients) const {
+    Destinations out;
+    for (const auto& r : recipients) {
+      const std::string domain = domain_of(r);
+      std::pair<std::string, std::uint32_t> d{destination_name(pol, domain), pol.destconfig.lookup(domain).max_connections};
+      if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  // A message is worth starting when one of its destinations has a free slot; otherwise it
+  // would wait inside a delivery and hold one of the relay's max_deliveries.
+  bool startable(const std::string& id) const {
+    const auto it = destinations_of.find(id);
+    if (it == destinations_of.end()) return true;  // not read since a restart: find out
+    return std::any_of(it->second.begin(), it->second.end(), [&](const auto& d) { return !slots.full(d.first, d.second); });
+  }
+
+  void forget(const std::string& id) {
+    schedule.erase(id);
+    destinations_of.erase(id);
+  }
 
   void log(LogLevel level, const std::string& line) const {
     if (p.log) p.log(level, line);
@@ -185,6 +220,7 @@ struct Relay::Impl {
     log(LogLevel::kInfo, *id + ": from=<" + message.from + ">, size=" + std::to_string(message.content.size()) +
                              ", nrcpt=" + std::to_string(message.recipients.size()) + " (queue active)");
     schedule[*id] = 0;
+    destinations_of[*id] = destinations(active->policy, message.recipients);
     tick.cancel();  // deliver now, not at the next tick
     return s.committed(id);
   }
@@ -198,7 +234,7 @@ struct Relay::Impl {
       std::vector<std::string> due;
       for (const auto& [id, next] : schedule) {
         if (in_flight.size() + due.size() >= config().max_deliveries) break;
-        if (next <= now && !in_flight.contains(id)) due.push_back(id);
+        if (next <= now && !in_flight.contains(id) && startable(id)) due.push_back(id);
       }
       for (const auto& id : due) {
         in_flight.insert(id);
@@ -275,12 +311,12 @@ struct Relay::Impl {
     if (!msg) {
       log(LogLevel::kError, id + ": " + msg.error().message + "; moved to corrupt/");
       (void)spool->quarantine(id);
-      schedule.erase(id);
+      forget(id);
       co_return;
     }
     QueueState st = spool->state(id);
     if (st.held) {
-      schedule.erase(id);
+      forget(id);
       co_return;
     }
     std::map<std::string, std::vector<std::string>> by_domain;
@@ -289,48 +325,75 @@ struct Relay::Impl {
       if (!finished) by_domain[domain_of(r)].push_back(r);
     }
     std::vector<RecipientResult> deferred;
-    for (const auto& [domain, rcpts] : by_domain) {
-      if (stopping) co_return;
+    std::vector<std::string> pending;
+    for (const auto& [domain, rcpts] : by_domain) pending.insert(pending.end(), rcpts.begin(), rcpts.end());
+    destinations_of[id] = destinations(pol, pending);
+    for (const auto& [domain, all_rcpts] : by_domain) {
       const auto dest = pol.destconfig.lookup(domain);
       const policy::SmtpRoute* route = pol.routes.lookup(domain);
-      Envelope env{.from = msg->envelope.from, .recipients = rcpts, .content = msg->envelope.content};
-      // Built before the co_await: g++ 12 miscompiles a conditional expression inside the
-      // operand of co_await (a null route pointer was dereferenced).
-      DeliveryRequest request{.recipient_domain = domain, .setting = dest.tls, .destconfig_entry = dest.entry,
-                              .mx_port = pol.config.smtp_port, .envelope = &env};
-      if (route) request.route = *route;
-      OutcomeSink sink = [this, &id](const TlsOutcome& o) {
-        tally(o);
-        if (!p.outcome) return;
-        TlsOutcome record = o;
-        record.queue_id = id;
-        p.outcome(record);
-      };
-      auto result = co_await deliver(a->session, *resolver, std::move(request), std::move(sink));
-      const TlsOutcome* last = result.attempts.empty() ? nullptr : &result.attempts.back().outcome;
-      std::vector<DsnRecipient> failed;
-      const std::size_t finished_before = st.finished.size();
-      for (const auto& r : result.recipients) {
-        finish_recipient(id, st, r, last);
-        if (r.status == RecipientStatus::kDeferred) deferred.push_back(r);
-        if (r.status == RecipientStatus::kBounced) {
-          failed.push_back({.address = r.address, .status = r.status_code.empty() ? "5.0.0" : r.status_code,
-                            .diagnostic = r.reply, .remote_mta = last && is_remote_reply(r.reply) ? last->host : ""});
+      const std::string destination = destination_name(pol, domain);
+      // destconfig max_recipients_per_message: larger lists go as several transactions.
+      for (std::size_t first = 0; first < all_rcpts.size(); first += dest.max_recipients_per_message) {
+        if (stopping) co_return;
+        const std::vector<std::string> rcpts(
+            all_rcpts.begin() + static_cast<std::ptrdiff_t>(first),
+            all_rcpts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(all_rcpts.size(), first + dest.max_recipients_per_message)));
+        co_await slots.acquire(destination, dest.max_connections);
+        struct Slot {
+          std::shared_ptr<bool> alive;
+          DestinationSlots& slots;
+          const std::string& destination;
+          ~Slot() {
+            if (*alive) slots.release(destination);
+          }
+        } slot{alive, slots, destination};
+        if (stopping) co_return;
+        Envelope env{.from = msg->envelope.from, .recipients = rcpts, .content = msg->envelope.content};
+        // Built before the co_await: g++ 12 miscompiles a conditional expression inside the
+        // operand of co_await (a null route pointer was dereferenced).
+        DeliveryRequest request{.recipient_domain = domain, .setting = dest.tls, .destconfig_entry = dest.entry,
+                                .mx_port = pol.config.smtp_port, .envelope = &env};
+        if (route) request.route = *route;
+        OutcomeSink sink = [this, &id](const TlsOutcome& o) {
+          tally(o);
+          if (!p.outcome) return;
+          TlsOutcome record = o;
+          record.queue_id = id;
+          p.outcome(record);
+        };
+        auto result = co_await deliver(a->session, *resolver, std::move(request), std::move(sink));
+        const TlsOutcome* last = result.attempts.empty() ? nullptr : &result.attempts.back().outcome;
+        std::vector<DsnRecipient> failed;
+        const std::size_t finished_before = st.finished.size();
+        for (const auto& r : result.recipients) {
+          finish_recipient(id, st, r, last);
+          if (r.status == RecipientStatus::kDeferred) deferred.push_back(r);
+          if (r.status == RecipientStatus::kBounced) {
+            failed.push_back({.address = r.address, .status = r.status_code.empty() ? "5.0.0" : r.status_code,
+                              .diagnostic = r.reply, .remote_mta = last && is_remote_reply(r.reply) ? last->host : ""});
+          }
         }
+        if (!failed.empty() && !send_dsn(*msg, std::move(failed))) {
+          // Not marked done, so the next attempt bounces (and reports) them again.
+          for (std::size_t i = finished_before; i < st.finished.size(); ++i) {
+            if (st.finished[i].status != RecipientStatus::kBounced) continue;
+            deferred.push_back({.address = st.finished[i].address, .status = RecipientStatus::kDeferred,
+                                .status_code = "4.3.0", .reply = "DSN could not be queued"});
+          }
+          std::vector<RecipientResult> kept(st.finished.begin(), st.finished.begin() + static_cast<std::ptrdiff_t>(finished_before));
+          for (std::size_t i = finished_before; i < st.finished.size(); ++i) {
+            if (st.finished[i].status != RecipientStatus::kBounced) kept.push_back(st.finished[i]);
+          }
+          st.finished = std::move(kept);
+        }
+        // A recipient is done only once this is on disk (DESIGN.md "The spool").
+        if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
       }
-      if (!failed.empty() && !send_dsn(*msg, std::move(failed))) {
-        // Not marked done, so the next attempt bounces (and reports) them again.
-        st.finished.resize(finished_before);
-        deferred.push_back({.address = rcpts.front(), .status = RecipientStatus::kDeferred, .status_code = "4.3.0",
-                            .reply = "DSN could not be queued"});
-      }
-      // A recipient is done only once this is on disk (DESIGN.md "The spool").
-      if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
     }
     if (deferred.empty()) {
       if (auto s = spool->remove(id); !s) log(LogLevel::kError, id + ": " + s.error().message);
       log(LogLevel::kInfo, id + ": removed");
-      schedule.erase(id);
+      forget(id);
       co_return;
     }
     ++st.attempts;
@@ -350,7 +413,7 @@ struct Relay::Impl {
       if (send_dsn(*msg, std::move(expired))) {
         if (auto s = spool->remove(id); !s) log(LogLevel::kError, id + ": " + s.error().message);
         log(LogLevel::kInfo, id + ": removed");
-        schedule.erase(id);
+        forget(id);
         co_return;
       }
     }
@@ -372,7 +435,7 @@ struct Relay::Impl {
 
   void remove_message(const std::string& id) {
     (void)spool->remove(id);
-    schedule.erase(id);
+    forget(id);
     log(LogLevel::kInfo, id + ": removed by the administrator");
   }
 
@@ -381,7 +444,7 @@ struct Relay::Impl {
     QueueState st = spool->state(id);
     st.held = true;
     if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
-    schedule.erase(id);
+    forget(id);
     log(LogLevel::kInfo, id + ": held by the administrator");
   }
 

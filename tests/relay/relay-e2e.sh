@@ -84,6 +84,11 @@ garbage=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat "$2" >&3; cat
 check "overlong line, binary garbage and a bad address: 500/502/501, then 221" \
   bash -c 'grep -q "500 5.5.2 Error: command line too long" <<<"$1" && grep -q "502 5.5.2" <<<"$1" && grep -q "^501 " <<<"$1" && grep -q "221 2.0.0" <<<"$1"' _ "$garbage"
 
+{ printf 'EHLO x\r\nMAIL FROM:<a@client.test>\r\n'; for i in $(seq 10000); do printf 'RCPT TO:<r%s@wild.mail.test>\r\n' "$i"; done; printf 'QUIT\r\n'; } > "$work/rcpts"
+timeout 30 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat "$2" >&3; cat <&3' _ "$port" "$work/rcpts" > "$work/rcpts.out"
+check "10,000 RCPTs pipelined: 3 accepted, 9,997 answered 452, the session ends with 221" \
+  bash -c '[ "$(grep -c "^452 4.5.3" "$1")" -eq 9997 ] && [ "$(grep -c "^250 2.1.5" "$1")" -eq 3 ] && grep -q "^221 " "$1"' _ "$work/rcpts.out"
+
 # Open relay: a client outside the relay networks (127.0.0.1/32) cannot relay.
 out=$(swaks --server "127.0.0.1:$port" --local-interface 127.0.0.2 --from a@client.test --to rcpt@wild.mail.test 2>&1)
 check "client outside the relay networks: 554 Relay access denied" grep -q "554 5.7.1 <rcpt@wild.mail.test>: Relay access denied" <<<"$out"

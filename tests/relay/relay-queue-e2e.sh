@@ -33,7 +33,8 @@ outcome_file = "outcome.jsonl"
 CF
 }
 write_destconfig() {  # SETTING of reload.test
-  printf '[default]\ntls = "preferred"\n["reload.test"]\ntls = "%s"\n' "$1" > "$work/etc/destconfig.toml"
+  printf '[default]\ntls = "preferred"\n["reload.test"]\ntls = "%s"\n["split.test"]\nmax-recipients-per-message = 2\n' "$1" \
+    > "$work/etc/destconfig.toml"
 }
 write_config 3600
 write_destconfig preferred
@@ -43,6 +44,8 @@ hosts = ["127.0.0.44:$sp"]
 ["reject.test"]
 hosts = ["127.0.0.43:$sp"]
 ["later.test"]
+hosts = ["127.0.0.45:$sp"]
+["split.test"]
 hosts = ["127.0.0.45:$sp"]
 ["reload.test"]
 hosts = ["127.0.0.46:$sp"]
@@ -94,6 +97,12 @@ check "queue list --json: sender, recipients with status and reason" \
 sink 127.0.0.45 "$sp" "$work/later"
 check "peer up: delivered on retry" wait_log 'to=<rcpt@later.test> .* status=sent'
 check "… the sink has it" bash -c 'grep -l "Subject: e2e rcpt@later.test" "$1"/* > /dev/null' _ "$work/later"
+
+# --- destconfig max-recipients-per-message = 2: three recipients go as two transactions
+send a@split.test,b@split.test,c@split.test > /dev/null
+check "three recipients with a limit of two: all sent" wait_count 'to=<[abc]@split.test> .* status=sent' 3
+check "… in two transactions (2 + 1 recipients)" \
+  bash -c 'sleep 0.3; [ "$(grep -l "Subject: e2e a@split.test" "$1"/* | wc -l)" -eq 2 ] && [ "$(grep -h "^X-Rcpt-Args" $(grep -l "Subject: e2e a@split.test" "$1"/*) | wc -l)" -eq 3 ]' _ "$work/later"
 
 # --- hold, release, flush, delete
 send one@never.test > /dev/null
