@@ -137,6 +137,13 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
     }
     // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
     if (!sr.facts.by_route()) sr.facts.mx_host = candidate->target.host;
+    // Everything the connection is verified and authenticated for (connection_cache.h).
+    sr.reuse_key = req.recipient_domain + "|" + std::string(policy::to_string(req.setting)) + "|" +
+                   candidate->target.host + "|" + ip.to_string() + "|" + std::to_string(candidate->target.port) + "|" +
+                   (candidate->target.implicit_tls ? "implicit" : "starttls") + "|" +
+                   (candidate->target.credentials ? candidate->target.credentials->user : "") + "|" +
+                   (sr.facts.by_route() ? "route" : "mx");
+    sr.max_messages = req.max_messages_per_connection;
     boost::system::error_code ec;
     sr.target.address = asio::ip::make_address(ip.to_string(), ec);
     if (ec) continue;

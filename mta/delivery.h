@@ -29,6 +29,7 @@ struct DeliveryRequest {
   std::optional<policy::SmtpRoute> route;  // absent: deliver by MX
   std::uint16_t mx_port = 25;              // tests and tlsverify --port change it
   const Envelope* envelope = nullptr;      // nullptr: probe every host (tlsverify)
+  std::uint32_t max_messages_per_connection = 1;  // destconfig; above 1, connections are reused
 };
 
 struct DeliveryResult {

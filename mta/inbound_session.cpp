@@ -1,6 +1,8 @@
 // See inbound_session.h. The replies quote RFC 5321 §4.2.2 and RFC 3463 codes.
 #include "mta/inbound_session.h"
 
+#include "mta/time_format.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -50,6 +52,15 @@ Result<std::string> parse_path(std::string_view text, bool allow_empty) {
 InboundSession::InboundSession(InboundConfig config, ClientInfo client)
     : config_(std::move(config)), client_(std::move(client)) {}
 
+void InboundSession::tls_started(std::string description) {
+  // RFC 3207 §4.2: the server forgets everything the client said before TLS.
+  tls_ = std::move(description);
+  reset();
+  state_ = State::kGreeted;
+  esmtp_ = false;
+  helo_.clear();
+}
+
 std::string InboundSession::greeting() const { return "220 " + config_.hostname + " ESMTP Sealpost\r\n"; }
 
 void InboundSession::reset() {
@@ -82,10 +93,12 @@ InboundSession::Step InboundSession::command(std::string_view line) {
     reset();
     state_ = State::kHelo;
     esmtp_ = verb == "EHLO";
+    helo_ = policy::escape_for_display(arg.substr(0, arg.find(' ')));
     if (!esmtp_) return {.reply = "250 " + config_.hostname + "\r\n"};
     return {.reply = "250-" + config_.hostname + "\r\n250-PIPELINING\r\n250-SIZE " +
-                     std::to_string(config_.limits.max_message_size) +
-                     "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n"};
+                     std::to_string(config_.limits.max_message_size) + "\r\n" +
+                     (config_.starttls && tls_.empty() ? "250-STARTTLS\r\n" : "") +
+                     "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n"};
   }
   if (verb == "QUIT") {
     state_ = State::kClosed;
@@ -98,7 +111,13 @@ InboundSession::Step InboundSession::command(std::string_view line) {
   }
   if (verb == "VRFY") return {.reply = "252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery\r\n"};
   if (verb == "HELP") return {.reply = "214 2.0.0 See RFC 5321\r\n"};
-  if (verb == "STARTTLS") return bad("502 5.5.1 Error: STARTTLS is not offered here");
+  if (verb == "STARTTLS") {
+    if (!tls_.empty()) return bad("554 5.5.1 Error: TLS already active");
+    if (!config_.starttls) return bad("502 5.5.1 Error: STARTTLS is not offered here");
+    if (!arg.empty()) return bad("501 5.5.4 Syntax: STARTTLS");
+    if (state_ == State::kMail || state_ == State::kRcpt) return bad("503 5.5.1 Error: MAIL transaction in progress");
+    return {.reply = "220 2.0.0 Ready to start TLS\r\n", .start_tls = true};
+  }
   if (verb == "MAIL") {
     if (state_ == State::kGreeted) return bad("503 5.5.1 Error: send HELO/EHLO first");
     if (state_ != State::kHelo) return bad("503 5.5.1 Error: nested MAIL command");
@@ -153,7 +172,10 @@ InboundSession::Step InboundSession::command(std::string_view line) {
     if (state_ != State::kRcpt) return bad(state_ == State::kMail ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
     if (!arg.empty()) return bad("501 5.5.4 Syntax: DATA");
     state_ = State::kData;
-    envelope_.content = "Received: from client [" + client_.address + "] by " + config_.hostname + " (Sealpost)\r\n";
+    // RFC 5321 §4.4 trace field; "with" per RFC 3848 (ESMTPS: ESMTP over TLS).
+    envelope_.content = "Received: from " + (helo_.empty() ? std::string("client") : helo_) + " [" + client_.address +
+                        "] by " + config_.hostname + " (Sealpost) with " + (esmtp_ ? "ESMTP" : "SMTP") +
+                        (tls_.empty() ? "" : "S (" + tls_ + ")") + "; " + rfc5322_utc(config_.now()) + "\r\n";
     return {.reply = "354 End data with <CR><LF>.<CR><LF>\r\n"};
   }
   return bad("502 5.5.2 Error: command not recognized");

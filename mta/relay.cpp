@@ -13,9 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mta/connection_cache.h"
 #include "mta/delivery.h"
 #include "mta/destination_slots.h"
 #include "mta/dsn.h"
+#include "mta/inbound_connection.h"
 #include "mta/inbound_session.h"
 #include "mta/time_format.h"
 #include "policy/domain_name.h"
@@ -27,6 +29,7 @@ namespace {
 using tcp = asio::ip::tcp;
 constexpr auto kIdleTimeout = std::chrono::minutes(5);  // RFC 5321 §4.5.3.2.7
 constexpr auto kTick = std::chrono::seconds(1);
+constexpr auto kHandshakeTimeout = std::chrono::seconds(60);
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -62,6 +65,7 @@ struct Relay::Impl {
   int lock_fd = -1;
   std::unique_ptr<dns::Resolver> resolver;
   tls::TlsClientContext tls;
+  std::unique_ptr<ConnectionCache> parked = std::make_unique<ConnectionCache>(io.get_executor());
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::unique_ptr<ControlSocket> control_socket;
   asio::steady_timer tick;
@@ -117,7 +121,8 @@ struct Relay::Impl {
   void activate(RelayPolicy policy) {
     auto a = std::make_shared<Active>();
     a->policy = std::move(policy);
-    a->session = {.helo_name = a->policy.config.hostname, .tls = &tls, .trust = &a->policy.trust};
+    a->session = {.helo_name = a->policy.config.hostname, .connections = parked.get(), .tls = &tls,
+                  .trust = &a->policy.trust};
     active = std::move(a);
     if (p.configured) p.configured(active->policy.config);
   }
@@ -136,11 +141,6 @@ struct Relay::Impl {
     }
   }
 
-  asio::awaitable<void> write_all(tcp::socket& socket, const std::string& data) {
-    boost::system::error_code ec;
-    co_await asio::async_write(socket, asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
-  }
-
   asio::awaitable<void> serve(tcp::socket socket) {
     ++connections;
     ++counters.connections;
@@ -157,38 +157,34 @@ struct Relay::Impl {
     const std::string ip = remote.address().is_v6() && remote.address().to_v6().is_v4_mapped()
                                ? asio::ip::make_address_v4(asio::ip::v4_mapped, remote.address().to_v6()).to_string()
                                : remote.address().to_string();
-    const auto a = active;  // this session's limits, whatever a reload does meanwhile
+    InboundConnection conn(std::move(socket));
+    const auto a = active;  // this session's limits and certificate, whatever a reload does meanwhile
     const policy::RelayConfig& cfg = a->policy.config;
     if (connections > cfg.max_connections) {
-      co_await write_all(socket, "421 4.7.0 " + cfg.hostname + " Error: too many connections\r\n");
+      (void)co_await conn.write("421 4.7.0 " + cfg.hostname + " Error: too many connections\r\n");
+      co_await conn.close();
       co_return;
     }
     const auto addr = policy::IpAddress::parse(ip);
     bool relay = false;
     for (const auto& net : cfg.relay_networks) relay = relay || (addr && net.contains(*addr));
     InboundSession s({.hostname = cfg.hostname,
-                      .limits = {.max_message_size = cfg.max_message_size, .max_recipients = cfg.max_recipients}},
+                      .limits = {.max_message_size = cfg.max_message_size, .max_recipients = cfg.max_recipients},
+                      .starttls = a->policy.listener_tls != nullptr},
                      {.address = ip, .relay_allowed = relay});
     log(LogLevel::kInfo, "connect from [" + ip + "]" + (relay ? "" : " (not in relay networks)"));
-    co_await write_all(socket, s.greeting());
+    (void)co_await conn.write(s.greeting());
 
-    asio::steady_timer idle(io);
     std::string buffer;
     bool discarding = false;  // inside a line longer than the limit
-    std::array<char, 16384> chunk{};
     for (;;) {
-      idle.expires_after(kIdleTimeout);
-      idle.async_wait([&socket](const boost::system::error_code& e) {
-        if (!e) socket.close();
-      });
-      const std::size_t n = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
-      idle.cancel();
-      if (ec) break;
-      buffer.append(chunk.data(), n);
+      auto text = co_await conn.read(kIdleTimeout);
+      if (!text) break;
+      buffer += *text;
       std::string out;
-      bool close = false;
+      bool close = false, start_tls = false;
       std::size_t start = 0;
-      for (std::size_t lf; !close && (lf = buffer.find('\n', start)) != std::string::npos; start = lf + 1) {
+      for (std::size_t lf; !close && !start_tls && (lf = buffer.find('\n', start)) != std::string::npos; start = lf + 1) {
         std::string_view line(buffer.data() + start, lf - start);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         const bool overlong = discarding || line.size() + 2 > kMaxTextLine;
@@ -197,6 +193,7 @@ struct Relay::Impl {
         out += step.reply;
         if (step.message) out += commit(ip, *step.message, s);
         close = step.close;
+        start_tls = step.start_tls;
       }
       buffer.erase(0, start);
       if (buffer.size() > kMaxTextLine) {
@@ -204,10 +201,28 @@ struct Relay::Impl {
         discarding = true;
         buffer.clear();
       }
-      if (!out.empty()) co_await write_all(socket, out);
+      if (!out.empty()) {
+        auto written = co_await conn.write(out);  // not inside &&: g++ 12 (see process())
+        if (!written) break;
+      }
       if (close) break;
+      if (start_tls) {
+        if (!buffer.empty()) {
+          // RFC 3207 §5 (and CVE-2011-0411): commands pipelined after STARTTLS came in clear
+          // and must not run inside the TLS session.
+          log(LogLevel::kWarning, "[" + ip + "]: " + std::to_string(buffer.size()) +
+                                      " octets sent after STARTTLS before the handshake: discarded");
+          buffer.clear();
+        }
+        if (auto t = co_await conn.start_tls(*a->policy.listener_tls, kHandshakeTimeout); !t) {
+          log(LogLevel::kWarning, "[" + ip + "]: STARTTLS failed: " + t.error().message);
+          break;
+        }
+        log(LogLevel::kInfo, "[" + ip + "]: STARTTLS: " + conn.tls_description());
+        s.tls_started(conn.tls_description());
+      }
     }
-    socket.close(ec);
+    co_await conn.close();
   }
 
   std::string commit(const std::string& ip, const Envelope& message, InboundSession& s) {
@@ -352,7 +367,8 @@ struct Relay::Impl {
         // Built before the co_await: g++ 12 miscompiles a conditional expression inside the
         // operand of co_await (a null route pointer was dereferenced).
         DeliveryRequest request{.recipient_domain = domain, .setting = dest.tls, .destconfig_entry = dest.entry,
-                                .mx_port = pol.config.smtp_port, .envelope = &env};
+                                .mx_port = pol.config.smtp_port, .envelope = &env,
+                                .max_messages_per_connection = dest.max_messages_per_connection};
         if (route) request.route = *route;
         OutcomeSink sink = [this, &id](const TlsOutcome& o) {
           tally(o);
@@ -498,6 +514,8 @@ struct Relay::Impl {
     for (const auto& [setting, counts] : tls_tally) j["tls"][setting] = counts;
     const auto& d = resolver->stats();
     j["dns"] = {{"queries", d.queries}, {"cache_hits", d.cache_hits}, {"collapsed", d.collapsed}};
+    const auto& c = parked->stats();
+    j["connection_cache"] = {{"parked_now", parked->size()}, {"parked", c.parked}, {"reused", c.reused}, {"expired", c.expired}};
     return j.dump(2) + "\n";
   }
 
@@ -512,6 +530,7 @@ struct Relay::Impl {
     line("queue", j["queue"]);
     line("counters", j["counters"]);
     line("dns", j["dns"]);
+    line("connection cache", j["connection_cache"]);
     for (const auto& [setting, counts] : j["tls"].items()) line("tls " + setting, counts);
     return out;
   }
@@ -580,6 +599,7 @@ void Relay::stop() {
     a->close(ec);
   }
   if (m.control_socket) m.control_socket->close();
+  m.parked->close_all();
   m.tick.cancel();
 }
 
@@ -605,6 +625,8 @@ Status Relay::reload() {
                               std::to_string(next->routes.entries().size()) + " SMTP routes, " +
                               std::to_string(next->trust.trustpoints().size()) + " trustpoints";
   m.activate(std::move(*next));
+  // A parked connection was verified with the old trust store and destconfig.
+  m.parked->close_all();
   // Queued mail meets the new policy at its next attempt (flush to make that now).
   m.log(LogLevel::kInfo, "reload: configuration from " + m.p.etc.string() + " in effect (" + summary + ")");
   return ok();

@@ -23,6 +23,8 @@ Result<policy::RelayConfig> load_relay_config(const fs::path& etc) {
   if (!config) return config.error();
   config->spool_directory = under(etc, config->spool_directory);
   config->trust_directory = under(etc, config->trust_directory);
+  config->tls_certificate = under(etc, config->tls_certificate);
+  config->tls_key = under(etc, config->tls_key);
   config->log_file = under(etc, config->log_file);
   config->outcome_log = under(etc, config->outcome_log);
   return config;
@@ -39,6 +41,11 @@ Result<RelayPolicy> load_relay_policy(const fs::path& etc) {
   if (auto s = p.trust.load_directory(p.config.trust_directory); !s) return s.error();
   if (p.config.system_trust) {
     if (auto s = p.trust.load_system_bundle(); !s) return s.error();
+  }
+  if (!p.config.tls_certificate.empty()) {
+    auto ctx = tls::TlsServerContext::load(p.config.tls_certificate, p.config.tls_key);
+    if (!ctx) return Error{"[server] tls_certificate/tls_key: " + ctx.error().message};
+    p.listener_tls = std::move(*ctx);
   }
   return p;
 }

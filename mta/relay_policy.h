@@ -6,10 +6,12 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 
 #include "policy/destconfig.h"
 #include "policy/relay_config.h"
 #include "policy/smtproutes.h"
+#include "tls/tls_server_channel.h"
 #include "tls/trust_store.h"
 
 namespace sealpost::mta {
@@ -19,6 +21,7 @@ struct RelayPolicy {
   policy::DestConfig destconfig;
   policy::SmtpRoutes routes;
   tls::TrustStore trust;
+  std::shared_ptr<tls::TlsServerContext> listener_tls;  // STARTTLS for clients; null: not offered
 };
 
 // etc/sealpost.toml alone, with spool, trust and log paths made absolute.

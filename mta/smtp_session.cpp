@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "mta/connection_cache.h"
 #include "mta/smtp_connection.h"
 #include "mta/time_format.h"
 #include "policy/domain_name.h"
@@ -40,7 +41,7 @@ std::string failure_status(const Reply& r) { return status_of(r, r.permanent() ?
 class Session {
  public:
   Session(const SessionContext& ctx, SessionRequest req, asio::any_io_executor ex)
-      : ctx_(ctx), req_(std::move(req)), conn_(ex) {
+      : ctx_(ctx), req_(std::move(req)), conn_(std::make_unique<SmtpConnection>(ex)) {
     auto& o = result_.outcome;
     o.time = rfc3339_utc(std::chrono::system_clock::now());
     o.recipient_domain = req_.facts.recipient_domain;
@@ -61,6 +62,33 @@ class Session {
     if (ok) ok = verify();
     if (ok) ok = co_await authenticate();
     if (ok) ok = co_await transaction();
+    if (ok) result_.verdict = HostVerdict::kDone;
+    co_await quit();
+    finish();
+    co_return std::move(result_);
+  }
+
+  // A connection from the cache: verified when it was opened, for the same key; straight to
+  // MAIL. Nothing when the server had closed it meanwhile (the caller opens a new one).
+  asio::awaitable<std::optional<SessionResult>> run_reused(ParkedConnection parked) {
+    conn_ = std::move(parked.connection);
+    caps_ = std::move(parked.capabilities);
+    messages_ = parked.messages;
+    connected_ = true;
+    auto& o = result_.outcome;
+    o.starttls = parked.outcome.starttls;
+    o.tls_version = parked.outcome.tls_version;
+    o.tls_cipher = parked.outcome.tls_cipher;
+    o.tls_resumed = parked.outcome.tls_resumed;
+    o.trace = std::move(parked.outcome.trace);
+    o.connection_reused = true;
+    tls_note_ = parked.outcome.reason;
+    result_.chain = std::move(parked.chain);
+    const bool ok = co_await transaction();
+    if (!ok && broken_ && result_.recipients.empty()) {
+      conn_->close();
+      co_return std::nullopt;
+    }
     if (ok) result_.verdict = HostVerdict::kDone;
     co_await quit();
     finish();
@@ -113,14 +141,14 @@ class Session {
   }
 
   asio::awaitable<Result<Reply>> command(std::string line, std::chrono::milliseconds timeout) {
-    if (auto w = co_await conn_.write(line + "\r\n", timeout); !w) co_return w.error();
-    co_return co_await conn_.read_reply(timeout);
+    if (auto w = co_await conn_->write(line + "\r\n", timeout); !w) co_return w.error();
+    co_return co_await conn_->read_reply(timeout);
   }
 
   asio::awaitable<bool> connect() {
     result_.outcome.stage = "connect";
     const asio::ip::tcp::endpoint ep(req_.target.address, req_.target.port);
-    if (auto s = co_await conn_.connect(ep, ctx_.timeouts.connect); !s) {
+    if (auto s = co_await conn_->connect(ep, ctx_.timeouts.connect); !s) {
       co_return host_failed("connect", "4.4.1", "connect to " + where() + ":" + std::to_string(req_.target.port) +
                                                      " failed: " + s.error().message);
     }
@@ -135,7 +163,7 @@ class Session {
 
   asio::awaitable<bool> greeting() {
     result_.outcome.stage = "greeting";
-    auto r = co_await conn_.read_reply(ctx_.timeouts.greeting);
+    auto r = co_await conn_->read_reply(ctx_.timeouts.greeting);
     if (!r) co_return broken("greeting", "4.4.2", "no greeting from " + where() + ": " + r.error().message);
     if (r->code != 220) co_return host_failed("greeting", failure_status(*r),
                                               where() + " refused the session: " + r->summary());
@@ -166,7 +194,7 @@ class Session {
                              .port = req_.target.port,
                              .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern
                                                                              : tls::TlsStrength::kLegacy};
-    if (auto s = co_await conn_.start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
+    if (auto s = co_await conn_->start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
       if (result_.outcome.starttls != "implicit") result_.outcome.starttls = "failed";
       if (req_.target.implicit_tls) {
         // No clear retry is possible on an implicit-TLS port, whatever the setting.
@@ -174,7 +202,7 @@ class Session {
       }
       co_return tls_failed(Stage::kHandshake, s.error().message);
     }
-    const auto* facts = conn_.tls_facts();
+    const auto* facts = conn_->tls_facts();
     result_.outcome.tls_version = facts->version;
     result_.outcome.tls_cipher = facts->cipher;
     result_.outcome.tls_resumed = facts->resumed;
@@ -184,7 +212,7 @@ class Session {
   }
 
   asio::awaitable<bool> starttls() {
-    if (conn_.encrypted() || !policy::sends_starttls(req_.setting) || req_.in_clear) co_return true;
+    if (conn_->encrypted() || !policy::sends_starttls(req_.setting) || req_.in_clear) co_return true;
     if (!caps_.starttls) {
       result_.outcome.starttls = "not-offered";
       co_return tls_failed(Stage::kStarttlsOffer, "");
@@ -196,7 +224,7 @@ class Session {
       result_.outcome.starttls = "refused";
       co_return tls_failed(Stage::kStarttlsReply, r->summary());
     }
-    if (conn_.has_unread_input()) {
+    if (conn_->has_unread_input()) {
       result_.outcome.starttls = "injection";
       co_return tls_failed(Stage::kStarttlsInjection, "");
     }
@@ -214,7 +242,7 @@ class Session {
   // Chain, then identity (TLS-POLICY.md §1). Settings that do not verify still record what a
   // verification would have said.
   bool verify() {
-    if (!conn_.encrypted() || result_.chain.empty()) return true;
+    if (!conn_->encrypted() || result_.chain.empty()) return true;
     auto facts = req_.facts;
     facts.connected_ip = policy::IpAddress::parse(req_.target.address.to_string());
     facts.ptr = req_.ptr;
@@ -237,7 +265,7 @@ class Session {
     if (!req_.envelope || !req_.target.credentials) co_return true;
     result_.outcome.stage = "auth";
     // TLS-POLICY.md §7: credentials only over an established TLS session, whatever the setting.
-    if (!conn_.encrypted()) co_return host_failed("auth", "5.7.11", "AUTH refused: TLS is not established with " + where() +
+    if (!conn_->encrypted()) co_return host_failed("auth", "5.7.11", "AUTH refused: TLS is not established with " + where() +
                                                                         ", credentials are never sent in clear");
     const auto& c = *req_.target.credentials;
     const auto offers = [&](std::string_view m) { return std::find(caps_.auth.begin(), caps_.auth.end(), m) != caps_.auth.end(); };
@@ -286,8 +314,8 @@ class Session {
     if (caps_.pipelining) {
       std::string batch;
       for (const auto& c : commands) batch += c + "\r\n";
-      if (auto w = co_await conn_.write(batch, t.command); !w) co_return host_failed("mail", "4.4.2", "MAIL to " + where() + ": " + w.error().message);
-      for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_.read_reply(t.command));
+      if (auto w = co_await conn_->write(batch, t.command); !w) co_return host_failed("mail", "4.4.2", "MAIL to " + where() + ": " + w.error().message);
+      for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_->read_reply(t.command));
     } else {
       replies.push_back(co_await command(commands[0], t.command));
       for (std::size_t i = 1; i < commands.size() && replies.front() && replies.front()->positive(); ++i) {
@@ -333,12 +361,13 @@ class Session {
     if (!d) co_return broken("data", "4.4.2", "DATA to " + where() + ": " + d.error().message);
     if (d->code != 354) {
       set_accepted(*d, "DATA");
+      clean_ = false;  // the server may keep the envelope: not reused
       co_return true;
     }
-    if (auto w = co_await conn_.write(dot_stuff(env->content), t.data_block); !w) {
+    if (auto w = co_await conn_->write(dot_stuff(env->content), t.data_block); !w) {
       co_return broken("data", "4.4.2", "sending the message to " + where() + ": " + w.error().message);
     }
-    auto end = co_await conn_.read_reply(t.data_end);
+    auto end = co_await conn_->read_reply(t.data_end);
     if (!end) co_return broken("data", "4.4.2", "after the message, " + where() + ": " + end.error().message);
     set_accepted(*end, "end of DATA");
     co_return true;
@@ -368,12 +397,22 @@ class Session {
 
   asio::awaitable<void> quit() {
     if (!connected_) co_return;
+    // Parked for the next message with the same key instead of closed (connection_cache.h).
+    // Never a clear retry: the next message tries TLS again.
+    if (!broken_ && clean_ && result_.verdict == HostVerdict::kDone && req_.envelope && !req_.in_clear &&
+        ctx_.connections && !req_.reuse_key.empty() && messages_ + 1 < req_.max_messages) {
+      ctx_.connections->park(req_.reuse_key, {.connection = std::move(conn_), .capabilities = caps_,
+                                              .outcome = result_.outcome, .chain = result_.chain,
+                                              .messages = messages_ + 1});
+      conn_ = nullptr;
+      co_return;
+    }
     // A connection abandoned for response injection is aborted, not spoken to again (§7).
     if (!broken_ && result_.outcome.starttls != "injection" && result_.outcome.starttls != "failed") {
       auto r = co_await command("QUIT", std::chrono::milliseconds(std::min<std::int64_t>(ctx_.timeouts.command.count(), 10'000)));
       (void)r;  // the mail is already accepted or not: QUIT's reply changes nothing
     }
-    co_await conn_.shutdown();
+    co_await conn_->shutdown();
   }
 
   void finish() {
@@ -401,12 +440,14 @@ class Session {
 
   const SessionContext& ctx_;
   SessionRequest req_;
-  SmtpConnection conn_;
+  std::unique_ptr<SmtpConnection> conn_;
   EhloCapabilities caps_;
   SessionResult result_;
   std::string tls_note_;  // why TLS is absent or unverified when delivery went on anyway
   bool connected_ = false;
   bool broken_ = false;
+  bool clean_ = true;            // the server is between transactions
+  std::uint32_t messages_ = 0;   // sent on this connection before this one
 };
 
 }  // namespace
@@ -442,7 +483,15 @@ std::string dot_stuff(std::string_view content) {
 }
 
 asio::awaitable<SessionResult> run_session(const SessionContext& context, SessionRequest request) {
-  Session session(context, std::move(request), co_await asio::this_coro::executor);
+  const auto executor = co_await asio::this_coro::executor;
+  if (context.connections && !request.reuse_key.empty() && !request.in_clear) {
+    while (auto parked = context.connections->take(request.reuse_key)) {
+      Session reused(context, request, executor);
+      auto result = co_await reused.run_reused(std::move(*parked));
+      if (result) co_return std::move(*result);
+    }
+  }
+  Session session(context, std::move(request), executor);
   co_return co_await session.run();
 }
 

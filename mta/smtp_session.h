@@ -60,8 +60,11 @@ struct HostTarget {
 };
 
 // Shared by the sessions of a delivery (and of a process): who we are, what we trust.
+class ConnectionCache;
+
 struct SessionContext {
   std::string helo_name = "localhost";
+  ConnectionCache* connections = nullptr;  // connection reuse; nullptr: every session is new
   tls::TlsClientContext* tls = nullptr;
   const tls::TrustStore* trust = nullptr;
   std::chrono::system_clock::time_point validation_time;  // default: now, at verification
@@ -76,6 +79,8 @@ struct SessionRequest {
   bool in_clear = false;             // the one clear retry after a failed handshake (§7)
   bool more_hosts = false;           // whether a TLS failure here leaves another host to try
   const Envelope* envelope = nullptr;  // nullptr: a probe (tlsverify)
+  std::string reuse_key;               // connection_cache.h; empty: never reused
+  std::uint32_t max_messages = 1;      // per connection (destconfig); 1: no reuse
 };
 
 enum class HostVerdict {

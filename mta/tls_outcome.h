@@ -31,6 +31,7 @@ struct TlsOutcome {
   std::string tls_version;
   std::string tls_cipher;
   bool tls_resumed = false;
+  bool connection_reused = false;  // a parked connection carried this message (no new handshake)
   std::optional<policy::VerificationTrace> trace;
   bool fallback_plaintext = false;
   std::string result;  // sent, deferred, bounced, next-host, retry-in-clear, probed

@@ -99,7 +99,7 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   SEALPOST_TRY(server, section("server"));
   if (auto s = toml_reader::check_keys(source, **server, "[server]",
                                        {"hostname", "listen", "relay_networks", "max_message_size", "max_recipients",
-                                        "max_connections"});
+                                        "max_connections", "tls_certificate", "tls_key"});
       !s) {
     return s.error();
   }
@@ -130,6 +130,13 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   c.max_recipients = static_cast<std::uint32_t>(*rcpts);
   SEALPOST_TRY(conns, number(source, **server, "server", "max_connections", c.max_connections, 1, 100000));
   c.max_connections = static_cast<std::uint32_t>(*conns);
+  SEALPOST_TRY(cert, get<std::string>(source, **server, "server", "tls_certificate", c.tls_certificate));
+  c.tls_certificate = *cert;
+  SEALPOST_TRY(key, get<std::string>(source, **server, "server", "tls_key", c.tls_key));
+  c.tls_key = *key;
+  if (c.tls_certificate.empty() != c.tls_key.empty()) {
+    return Error{std::string(source) + ": [server] tls_certificate and tls_key go together (STARTTLS needs both)"};
+  }
 
   SEALPOST_TRY(spool, section("spool"));
   if (auto s = toml_reader::check_keys(source, **spool, "[spool]", {"directory"}); !s) return s.error();

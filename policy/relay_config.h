@@ -27,6 +27,10 @@ struct RelayConfig {
   std::uint64_t max_message_size = 10'240'000;
   std::uint32_t max_recipients = 1000;
   std::uint32_t max_connections = 100;
+  // STARTTLS for clients (RFC 3207): the listener's chain (PEM, leaf first) and key; empty:
+  // not offered.
+  std::string tls_certificate;
+  std::string tls_key;
 
   std::string spool_directory = "/var/spool/sealpost";
   std::vector<std::string> dns_servers;  // empty: /etc/resolv.conf

@@ -92,7 +92,8 @@ std::string talk(InboundSession& s, std::initializer_list<std::string_view> line
 }
 
 TEST(InboundSession, ADeliveryWithPipeliningAndDotUnstuffing) {
-  InboundSession s({.hostname = "relay.test"}, {.address = "127.0.0.1", .relay_allowed = true});
+  InboundSession s({.hostname = "relay.test", .now = [] { return std::chrono::system_clock::from_time_t(1767225600); }},
+                   {.address = "127.0.0.1", .relay_allowed = true});
   EXPECT_EQ(s.greeting(), "220 relay.test ESMTP Sealpost\r\n");
   const std::string ehlo = s.on_line("EHLO client.test").reply;
   EXPECT_NE(ehlo.find("250-PIPELINING"), std::string::npos);
@@ -106,9 +107,36 @@ TEST(InboundSession, ADeliveryWithPipeliningAndDotUnstuffing) {
   ASSERT_TRUE(end.message);
   EXPECT_EQ(end.message->recipients, std::vector<std::string>{"b@y.test"});
   EXPECT_NE(end.message->content.find("\r\n.leading dot\r\n"), std::string::npos);
-  EXPECT_EQ(end.message->content.rfind("Received: from client [127.0.0.1] by relay.test", 0), 0u);
+  EXPECT_EQ(end.message->content.rfind(
+                "Received: from client.test [127.0.0.1] by relay.test (Sealpost) with ESMTP; Thu, 01 Jan 2026 00:00:00 +0000\r\n", 0),
+            0u);
   EXPECT_EQ(s.committed(std::string("0123456789ABCDEF")), "250 2.0.0 Ok: queued as 0123456789ABCDEF\r\n");
   EXPECT_EQ(s.committed(Error{"disk full"}), "451 4.3.0 Error: queue file write error\r\n");
+}
+
+TEST(InboundSession, StarttlsOnlyWhenOfferedAndTheSessionStartsOver) {
+  InboundSession plain({.hostname = "relay.test"}, {.address = "127.0.0.1", .relay_allowed = true});
+  EXPECT_EQ(plain.on_line("EHLO c").reply.find("STARTTLS"), std::string::npos);
+  EXPECT_EQ(plain.on_line("STARTTLS").reply, "502 5.5.1 Error: STARTTLS is not offered here\r\n");
+
+  InboundSession s({.hostname = "relay.test", .starttls = true}, {.address = "127.0.0.1", .relay_allowed = true});
+  EXPECT_NE(s.on_line("EHLO c").reply.find("250-STARTTLS\r\n"), std::string::npos);
+  EXPECT_EQ(s.on_line("STARTTLS now").reply, "501 5.5.4 Syntax: STARTTLS\r\n");
+  s.on_line("MAIL FROM:<a@x.test>");
+  EXPECT_EQ(s.on_line("STARTTLS").reply, "503 5.5.1 Error: MAIL transaction in progress\r\n");
+  s.on_line("RSET");
+  const auto go = s.on_line("STARTTLS");
+  EXPECT_EQ(go.reply, "220 2.0.0 Ready to start TLS\r\n");
+  EXPECT_TRUE(go.start_tls);
+  s.tls_started("TLS v1.2 AES_256_GCM");
+  // RFC 3207 §4.2: what was said in clear is forgotten; EHLO again, no STARTTLS offered.
+  EXPECT_EQ(s.on_line("MAIL FROM:<a@x.test>").reply, "503 5.5.1 Error: send HELO/EHLO first\r\n");
+  EXPECT_EQ(s.on_line("EHLO c").reply.find("STARTTLS"), std::string::npos);
+  EXPECT_EQ(s.on_line("STARTTLS").reply, "554 5.5.1 Error: TLS already active\r\n");
+  talk(s, {"MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>", "DATA", "x"});
+  const auto end = s.on_line(".");
+  ASSERT_TRUE(end.message);
+  EXPECT_NE(end.message->content.find(" with ESMTPS (TLS v1.2 AES_256_GCM); "), std::string::npos);
 }
 
 TEST(InboundSession, NeverAnOpenRelay) {

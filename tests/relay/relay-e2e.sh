@@ -23,6 +23,8 @@ listen = ["127.0.0.1:$port"]
 relay_networks = ["127.0.0.1/32"]
 max_message_size = 20000
 max_recipients = 3
+tls_certificate = "$pki/mail-wildcard-chain.pem"
+tls_key = "$pki/mail-wildcard.key"
 [spool]
 directory = "spool"
 [dns]
@@ -58,6 +60,12 @@ check "required-verify: accepted only once spooled (250 … queued as)" grep -q 
 check "required-verify: delivered, verified by the Verify rules" \
   wait_log 'to=<rcpt@wild.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=verified\(verify, san-recipient-domain\) status=sent'
 
+send rcpt2@wild.mail.test > /dev/null
+check "a second message within the park time: delivered, still verified" \
+  wait_log 'to=<rcpt2@wild.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=verified\(verify, san-recipient-domain\) status=sent'
+check "… over the parked connection (outcome: connection_reused, the verification it was opened with)" \
+  bash -c 'grep "\"recipient_domain\":\"wild.mail.test\"" "$1" | grep "\"connection_reused\":true" | grep -q "\"verified\":true"' _ "$work/etc/outcome.jsonl"
+
 send rcpt@mxname.mail.test > /dev/null
 check "required-verify-hosted: delivered, matched the MX host" \
   wait_log 'to=<rcpt@mxname.mail.test> .* tls=verified\(hosted, mx-host\) status=sent'
@@ -75,6 +83,18 @@ check "required-verify, expired certificate: deferred 4.7.5 at the chain" \
   wait_log 'to=<rcpt@expired.mail.test> .* status=deferred \(4.7.5 certificate chain not trusted'
 check "TLS outcome log: one JSON line per connection with stage and queue ID" \
   grep -qE '"queue_id":"[0-9A-F]{16}".*"result":"deferred".*"stage":"chain"' "$work/etc/outcome.jsonl"
+
+# STARTTLS on the listener (RFC 3207): a client that asks gets TLS; the trace field says so.
+out=$(send rcpt-tls@plain.mail.test --tls)
+check "inbound STARTTLS: swaks --tls is accepted over TLS" \
+  bash -c 'grep -q "<-  220 2.0.0 Ready to start TLS" <<<"$1" && grep -q "=== TLS started with cipher TLSv1.2" <<<"$1" && grep -q "<~  250 2.0.0 Ok: queued as" <<<"$1"' _ "$out"
+check "… logged with the TLS version and cipher" wait_log '\[127.0.0.1\]: STARTTLS: TLS v1.2 '
+check "… and the Received field says ESMTPS (RFC 3848)" \
+  bash -c 'grep -l "rcpt-tls@plain.mail.test" "$1"/*.msg | xargs grep -q "^Received: from .* with ESMTPS (TLS v1.2 "' _ "$work/etc/spool/queue"
+injected=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "EHLO x\r\nSTARTTLS\r\nNOOP\r\n" >&3; timeout 2 cat <&3' _ "$port")
+check "commands pipelined after STARTTLS are discarded, never answered (RFC 3207 §5)" \
+  bash -c 'grep -q "^220 2.0.0 Ready to start TLS" <<<"$1" && ! grep -q "^250 2.0.0 Ok" <<<"$1"' _ "$injected"
+check "… and logged" wait_log 'octets sent after STARTTLS before the handshake: discarded'
 
 # Bad input: each gets its reply and the session goes on; nothing crashes.
 check "message over the size limit: 552" grep -q "552 5.3.4" <<<"$(send rcpt@wild.mail.test --body "$(head -c 30000 /dev/zero | tr '\0' x | fold -w 70)")"

@@ -1,0 +1,163 @@
+// Botan 2's TLS::Server behind TlsServerChannel (see the header). Client certificates are
+// not asked for: relay clients are authorized by address (relay networks).
+#include "tls/tls_server_channel.h"
+
+#include <botan/auto_rng.h>
+#include <botan/credentials_manager.h>
+#include <botan/data_src.h>
+#include <botan/pkcs8.h>
+#include <botan/tls_exceptn.h>
+#include <botan/tls_server.h>
+#include <botan/tls_session_manager.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tls/botan_policy.h"
+#include "tls/pem.h"
+
+namespace sealpost::tls {
+namespace {
+
+class ServerCredentials final : public Botan::Credentials_Manager {
+ public:
+  ServerCredentials(std::vector<Botan::X509_Certificate> chain, std::unique_ptr<Botan::Private_Key> key)
+      : chain_(std::move(chain)), key_(std::move(key)) {}
+  std::vector<Botan::X509_Certificate> cert_chain(const std::vector<std::string>& key_types, const std::string& type,
+                                                  const std::string&) override {
+    if (type != "tls-server") return {};
+    for (const auto& k : key_types) {
+      if (k == key_->algo_name()) return chain_;
+    }
+    return {};
+  }
+  Botan::Private_Key* private_key_for(const Botan::X509_Certificate&, const std::string&, const std::string&) override {
+    return key_.get();
+  }
+
+ private:
+  std::vector<Botan::X509_Certificate> chain_;
+  std::unique_ptr<Botan::Private_Key> key_;
+};
+
+Result<std::string> slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path.string() + ": cannot read"};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+struct TlsServerContext::State {
+  State(std::vector<Botan::X509_Certificate> chain, std::unique_ptr<Botan::Private_Key> key)
+      : credentials(std::move(chain), std::move(key)), sessions(rng), policy(TlsStrength::kModern) {}
+  Botan::AutoSeeded_RNG rng;
+  ServerCredentials credentials;
+  Botan::TLS::Session_Manager_In_Memory sessions;
+  SealpostPolicy policy;
+};
+
+TlsServerContext::TlsServerContext(std::unique_ptr<State> state) : state_(std::move(state)) {}
+TlsServerContext::~TlsServerContext() = default;
+
+Result<std::unique_ptr<TlsServerContext>> TlsServerContext::load(const std::filesystem::path& chain_file,
+                                                                 const std::filesystem::path& key_file) {
+  auto chain_text = slurp(chain_file);
+  if (!chain_text) return chain_text.error();
+  auto certs = read_pem_certificates(*chain_text, chain_file.string());
+  if (!certs) return certs.error();
+  if (certs->empty()) return Error{chain_file.string() + ": no certificate"};
+  std::vector<Botan::X509_Certificate> chain;
+  for (const auto& c : *certs) chain.push_back(c.botan());
+  auto key_text = slurp(key_file);
+  if (!key_text) return key_text.error();
+  std::unique_ptr<Botan::Private_Key> key;
+  try {
+    Botan::DataSource_Memory source(*key_text);
+    key = Botan::PKCS8::load_key(source);
+  } catch (const std::exception& e) {
+    return Error{key_file.string() + ": not a private key in PEM (PKCS #8): " + e.what()};
+  }
+  // The key must be the certificate's: otherwise every handshake would fail later, obscurely.
+  if (chain.front().load_subject_public_key()->subject_public_key() != key->subject_public_key()) {
+    return Error{key_file.string() + ": this key does not belong to the certificate in " + chain_file.string()};
+  }
+  return std::unique_ptr<TlsServerContext>(new TlsServerContext(std::make_unique<State>(std::move(chain), std::move(key))));
+}
+
+struct TlsServerChannel::Impl final : Botan::TLS::Callbacks {
+  std::string output, plaintext, alert, version, cipher;
+  bool established = false, closed = false;
+  std::unique_ptr<Botan::TLS::Server> server;
+
+  void tls_emit_data(const std::uint8_t data[], std::size_t size) override {
+    output.append(reinterpret_cast<const char*>(data), size);
+  }
+  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override {
+    plaintext.append(reinterpret_cast<const char*>(data), size);
+  }
+  void tls_alert(Botan::TLS::Alert a) override {
+    if (a.type() == Botan::TLS::Alert::CLOSE_NOTIFY || a.is_fatal()) closed = true;
+    if (a.type() != Botan::TLS::Alert::CLOSE_NOTIFY) alert = "TLS alert " + a.type_string();
+  }
+  bool tls_session_established(const Botan::TLS::Session& session) override {
+    version = session.version().to_string();
+    cipher = session.ciphersuite().to_string();
+    return true;
+  }
+  void tls_session_activated() override { established = true; }
+};
+
+TlsServerChannel::TlsServerChannel(TlsServerContext& context) : impl_(std::make_unique<Impl>()) {
+  auto& s = context.state();
+  try {
+    impl_->server = std::make_unique<Botan::TLS::Server>(*impl_, s.sessions, s.credentials, s.policy, s.rng);
+  } catch (const std::exception& e) {
+    impl_->closed = true;
+    impl_->alert = std::string("TLS server could not start: ") + e.what();
+  }
+}
+
+TlsServerChannel::~TlsServerChannel() = default;
+
+Status TlsServerChannel::received(std::span<const std::uint8_t> ciphertext) {
+  if (!impl_->server) return Error{impl_->alert};
+  try {
+    impl_->server->received_data(ciphertext.data(), ciphertext.size());
+  } catch (const std::exception& e) {
+    impl_->closed = true;
+    return Error{e.what()};
+  }
+  if (impl_->closed && !impl_->alert.empty()) return Error{impl_->alert};
+  return ok();
+}
+
+Status TlsServerChannel::send(std::span<const std::uint8_t> plaintext) {
+  if (!impl_->server || !impl_->established || impl_->closed) return Error{"TLS session is not open"};
+  try {
+    impl_->server->send(plaintext.data(), plaintext.size());
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  return ok();
+}
+
+void TlsServerChannel::close() {
+  if (!impl_->server) return;
+  try {
+    impl_->server->close();
+  } catch (const std::exception&) {
+    // Already failed: nothing left to say.
+  }
+}
+
+std::string TlsServerChannel::take_output() { return std::exchange(impl_->output, {}); }
+std::string TlsServerChannel::take_plaintext() { return std::exchange(impl_->plaintext, {}); }
+bool TlsServerChannel::established() const { return impl_->established; }
+bool TlsServerChannel::closed() const { return impl_->closed; }
+std::string TlsServerChannel::version() const { return impl_->version; }
+std::string TlsServerChannel::cipher() const { return impl_->cipher; }
+
+}  // namespace sealpost::tls
