@@ -4,6 +4,7 @@
 #include "mta/spool.h"
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
 #include <random>
 
@@ -40,11 +41,15 @@ std::optional<std::uint64_t> whole_number(std::string_view text, std::size_t max
   return n;
 }
 
+// Time in microseconds, then a counter that starts at a random value: commits run on several
+// threads at once (grouped fsyncs), and two of them in the same microsecond still differ. One
+// daemon owns a spool (its lock), so the process is the only writer of IDs.
 std::string new_id() {
-  static std::random_device rd;
+  static std::atomic<std::uint32_t> sequence{std::random_device{}()};
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%010llX%06X", static_cast<unsigned long long>(us) & 0xFFFFFFFFFFull, rd() & 0xFFFFFFu);
+  std::snprintf(buf, sizeof buf, "%010llX%06X", static_cast<unsigned long long>(us) & 0xFFFFFFFFFFull,
+                sequence.fetch_add(1, std::memory_order_relaxed) & 0xFFFFFFu);
   return buf;
 }
 
