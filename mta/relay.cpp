@@ -439,8 +439,11 @@ struct Relay::Impl {
           }
           st.finished = std::move(kept);
         }
-        // A recipient is done only once this is on disk (DESIGN.md "The spool").
-        if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
+        // A recipient is done only once this is on disk (DESIGN.md "The spool"). When none is
+        // left, removing the message (below) says so: no state file is written first.
+        if (st.finished.size() < msg->envelope.recipients.size()) {
+          if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
+        }
       }
     }
     if (deferred.empty()) {
