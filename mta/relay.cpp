@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/connection_cache.h"
+#include "mta/debug_log.h"
 #include "mta/delivery.h"
 #include "mta/destination_slots.h"
 #include "mta/dsn.h"
@@ -64,7 +65,9 @@ struct Relay::Impl {
   std::shared_ptr<Active> active;
   std::optional<Spool> spool;
   int lock_fd = -1;
+  std::unique_ptr<LoggingTransport> dns_log;  // the `dns` debug category, in front of p.dns
   std::unique_ptr<dns::Resolver> resolver;
+  std::set<std::string, std::less<>> debug_on;  // categories: from the config, `sealpost debug` changes them
   tls::TlsClientContext tls;
   asio::thread_pool commit_pool{kCommitThreads};
   std::unique_ptr<ConnectionCache> parked = std::make_unique<ConnectionCache>(io.get_executor());
@@ -135,12 +138,19 @@ struct Relay::Impl {
     if (p.log) p.log(level, line);
   }
 
+  bool debugging(std::string_view category) const { return debug_on.contains(category); }
+  // At info level, so a category switched on shows whatever the log level.
+  void debug(std::string_view category, const std::string& line) const {
+    if (debugging(category)) log(LogLevel::kInfo, "debug " + std::string(category) + ": " + line);
+  }
+
   void activate(RelayPolicy policy) {
     auto a = std::make_shared<Active>();
     a->policy = std::move(policy);
     a->session = {.helo_name = a->policy.config.hostname, .connections = parked.get(), .tls = &tls,
                   .trust = &a->policy.trust};
     active = std::move(a);
+    debug_on = {active->policy.config.debug.begin(), active->policy.config.debug.end()};
     if (p.configured) p.configured(active->policy.config);
   }
 
@@ -206,9 +216,14 @@ struct Relay::Impl {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         const bool overlong = discarding || line.size() + 2 > kMaxTextLine;
         discarding = false;
+        const bool command = !s.in_data();
+        if (command && debugging("smtp")) debug("smtp", "[" + ip + "] < " + policy::escape_for_display(line.substr(0, 200)));
         auto step = s.on_line(overlong ? std::string_view() : line, overlong);
+        if (step.message) step.reply += co_await commit(ip, *step.message, s);
+        if (!step.reply.empty() && debugging("smtp")) {
+          debug("smtp", "[" + ip + "] > " + step.reply.substr(0, step.reply.find_last_not_of("\r\n") + 1));
+        }
         out += step.reply;
-        if (step.message) out += co_await commit(ip, *step.message, s);
         close = step.close;
         start_tls = step.start_tls;
       }
@@ -289,6 +304,7 @@ struct Relay::Impl {
         if (!in_flight.contains(it->second) && startable(it->second)) due.push_back(it->second);
       }
       for (const auto& id : due) {
+        debug("queue", id + ": delivery starts (" + std::to_string(in_flight.size() + 1) + " in flight)");
         in_flight.insert(id);
         asio::co_spawn(io, process(id), asio::detached);
       }
@@ -409,6 +425,9 @@ struct Relay::Impl {
         if (route) request.route = *route;
         OutcomeSink sink = [this, &id](const TlsOutcome& o) {
           tally(o);
+          if (debugging("smtp")) debug("smtp", id + ": " + describe_smtp(o));
+          if (debugging("tls") && o.starttls != "not-attempted") debug("tls", id + ": " + describe_tls(o));
+          if (debugging("pki") && o.trace) debug("pki", id + ": " + describe_pki(o));
           if (!p.outcome) return;
           TlsOutcome record = o;
           record.queue_id = id;
@@ -477,6 +496,8 @@ struct Relay::Impl {
     st.next_attempt = unix_now() + retry[std::min<std::size_t>(st.attempts - 1, retry.size() - 1)];
     if (auto s = spool->save_state(id, st); !s) log(LogLevel::kError, id + ": " + s.error().message);
     set_next(id, st.next_attempt);
+    debug("queue", id + ": attempt " + std::to_string(st.attempts) + " left " + std::to_string(deferred.size()) +
+                       " recipient(s) deferred; next attempt in " + std::to_string(st.next_attempt - unix_now()) + " s");
   }
 
   // ---- administration (control socket) ----
@@ -592,7 +613,11 @@ Result<std::unique_ptr<Relay>> Relay::create(asio::io_context& io, RelayParts pa
   if (impl->lock_fd < 0 || ::flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
     return Error{lock.string() + ": another sealpostd uses this spool (" + std::strerror(errno) + ")"};
   }
-  impl->resolver = std::make_unique<dns::Resolver>(*impl->p.dns);
+  Impl* m = impl.get();
+  impl->dns_log = std::make_unique<LoggingTransport>(*impl->p.dns, [alive = impl->alive, m](const std::string& line) {
+    if (*alive) m->debug("dns", line);
+  });
+  impl->resolver = std::make_unique<dns::Resolver>(*impl->dns_log);
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }
 
@@ -690,6 +715,23 @@ ControlAnswer Relay::control(const std::string& request) {
     auto s = reload();
     return s ? ControlAnswer{.exit_status = 0, .output = "configuration reloaded\n"}
              : ControlAnswer{.exit_status = 1, .output = "reload refused, the running configuration stays: " + s.error().message + "\n"};
+  }
+  if (verb == "debug" && words.size() == 1) {
+    std::string out;
+    for (const std::string_view c : {"dns", "smtp", "tls", "pki", "queue"}) {
+      out += std::string(c) + (m.debugging(c) ? " on\n" : " off\n");
+    }
+    return {.exit_status = 0, .output = out};
+  }
+  if (verb == "debug" && words.size() == 3 && (words[2] == "on" || words[2] == "off")) {
+    if (!policy::is_debug_category(words[1])) {
+      return {.exit_status = 2, .output = "'" + policy::escape_for_display(words[1]) + "' is not one of " +
+                                          std::string(policy::kDebugCategories) + "\n"};
+    }
+    if (words[2] == "on") m.debug_on.insert(words[1]);
+    else m.debug_on.erase(words[1]);
+    m.log(LogLevel::kInfo, "debug " + words[1] + " " + words[2] + " (until the next reload)");
+    return {.exit_status = 0, .output = "debug " + words[1] + " " + words[2] + "\n"};
   }
   if (verb == "flush" && words.size() == 1) {
     std::vector<std::string> all;

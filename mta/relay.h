@@ -3,10 +3,13 @@
 // and a queue runner that delivers every spooled message per recipient domain with that
 // domain's destconfig setting and SMTP route (mta/delivery.h), keeps per-recipient state
 // durably, retries on the configured schedule, gives up at the queue lifetime and returns
-// a DSN to the sender for every recipient that failed (mta/dsn.h). Reload swaps the whole
-// configuration at once (a delivery in progress finishes with the one it started with); the
-// control socket answers `sealpost queue|reload|status`. One io_context thread. Logs go
-// through a callback (the program owns spdlog).
+// a DSN to the sender for every recipient that failed (mta/dsn.h). Per destination it keeps
+// to destconfig's connection, recipient and messages-per-connection limits (connections are
+// reused: mta/connection_cache.h). The listener offers STARTTLS when it has a certificate.
+// Reload swaps the whole configuration at once (a delivery in progress finishes with the one
+// it started with); the control socket answers `sealpost queue|reload|status|debug`. One
+// io_context thread, plus a small pool for spool commits (their fsyncs). Logs go through a
+// callback (the program owns spdlog); debug categories in mta/debug_log.h.
 #pragma once
 
 #include <filesystem>

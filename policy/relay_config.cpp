@@ -180,7 +180,7 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   c.system_trust = *system;
 
   SEALPOST_TRY(log, section("log"));
-  if (auto s = toml_reader::check_keys(source, **log, "[log]", {"file", "outcome_file", "level"}); !s) return s.error();
+  if (auto s = toml_reader::check_keys(source, **log, "[log]", {"file", "outcome_file", "level", "debug"}); !s) return s.error();
   SEALPOST_TRY(file, get<std::string>(source, **log, "log", "file", c.log_file));
   c.log_file = *file;
   SEALPOST_TRY(outcome, get<std::string>(source, **log, "log", "outcome_file", c.outcome_log));
@@ -190,8 +190,19 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
     return Error{std::string(source) + ": [log] level must be debug, info, warning or error"};
   }
   c.log_level = *level;
+  SEALPOST_TRY(debug, strings(source, **log, "log", "debug"));
+  for (const auto& d : *debug) {
+    if (!is_debug_category(d)) {
+      return Error{std::string(source) + ": [log] debug: '" + escape_for_display(d) + "' is not one of " + std::string(kDebugCategories)};
+    }
+  }
+  c.debug = *debug;
 #undef SEALPOST_TRY
   return c;
+}
+
+bool is_debug_category(std::string_view name) {
+  return name == "dns" || name == "smtp" || name == "tls" || name == "pki" || name == "queue";
 }
 
 }  // namespace sealpost::policy

@@ -46,8 +46,14 @@ struct RelayConfig {
   std::string log_file;                    // empty: standard error
   std::string outcome_log = "/var/log/sealpost/tls-outcome.jsonl";
   std::string log_level = "info";          // debug, info, warning, error
+  std::vector<std::string> debug;          // categories logged in detail (kDebugCategories)
 };
 
 Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view source);
+
+// Debug categories (DESIGN.md "Configuration"): DNS queries, SMTP dialogue, TLS handshakes,
+// PKI (chain and identity) decisions, queue scheduling.
+inline constexpr std::string_view kDebugCategories = "dns, smtp, tls, pki, queue";
+bool is_debug_category(std::string_view name);
 
 }  // namespace sealpost::policy

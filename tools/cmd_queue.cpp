@@ -1,5 +1,6 @@
 // `sealpost queue list|show ID|flush [ID]|delete ID|hold ID|release ID [--json]`,
-// `sealpost reload` and `sealpost status [--json]`: the administrator's view of the daemon
+// `sealpost reload`, `sealpost status [--json]` and `sealpost debug [CATEGORY on|off]`: the
+// administrator's view of the daemon
 // named by ETC/sealpost.toml. list and show read the spool itself (they work with the daemon
 // stopped); the others ask the daemon over its control socket (mta/control_socket.h). With
 // the daemon stopped, delete/hold/release change the spool directly under the spool's lock.
@@ -215,6 +216,23 @@ int cmd_status(const Context& ctx, const std::vector<std::string>& argv) {
   auto config = mta::load_relay_config(ctx.etc);
   if (!config) return fail("status", config.error().message);
   return ask(*config, args->has("json") ? "status --json" : "status", "status");
+}
+
+int cmd_debug(const Context& ctx, const std::vector<std::string>& argv) {
+  if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
+    std::cout << "usage: sealpost debug [CATEGORY on|off]\n\nShows, or switches, the running sealpostd's debug categories:\n"
+                 "dns (queries and answers), smtp (the dialogue, never message content), tls (handshakes),\n"
+                 "pki (chain and identity decisions), queue (scheduling). etc/sealpost.toml [log] debug\n"
+                 "sets them at start and at every reload.\n";
+    return kExitOk;
+  }
+  if (!argv.empty() && argv.size() != 2) return fail("debug", "usage: sealpost debug [CATEGORY on|off]");
+  if (argv.size() == 2 && (!policy::is_debug_category(argv[0]) || (argv[1] != "on" && argv[1] != "off"))) {
+    return fail("debug", "usage: sealpost debug [CATEGORY on|off]; CATEGORY is one of " + std::string(policy::kDebugCategories));
+  }
+  auto config = mta::load_relay_config(ctx.etc);
+  if (!config) return fail("debug", config.error().message);
+  return ask(*config, argv.empty() ? "debug" : "debug " + argv[0] + " " + argv[1], "debug");
 }
 
 }  // namespace sealpost::cli

@@ -19,6 +19,7 @@ Commands:
   queue        the relay's queue: list, show, flush, delete, hold, release
   reload       make the running sealpostd read its configuration again
   status       the running sealpostd's counters: queue, deliveries, TLS outcomes, DNS
+  debug        the running sealpostd's debug categories: dns, smtp, tls, pki, queue
 
 Options:
   --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
@@ -58,5 +59,6 @@ int main(int argc, char** argv) {
   if (command == "queue") return cmd_queue(ctx, args);
   if (command == "reload") return cmd_reload(ctx, args);
   if (command == "status") return cmd_status(ctx, args);
+  if (command == "debug") return cmd_debug(ctx, args);
   return fail("", "unknown command '" + command + "' (see 'sealpost --help')");
 }

@@ -37,6 +37,7 @@ system_bundle = false
 [log]
 file = "relay.log"
 outcome_file = "outcome.jsonl"
+debug = ["dns", "tls", "pki"]
 CF
 cat > "$work/etc/destconfig.toml" <<CF
 [default]
@@ -60,6 +61,10 @@ check "required-verify: accepted only once spooled (250 … queued as)" grep -q 
 check "required-verify: delivered, verified by the Verify rules" \
   wait_log 'to=<rcpt@wild.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=verified\(verify, san-recipient-domain\) status=sent'
 
+check "debug dns: the MX query and its answer" wait_log 'debug dns: answer wild.mail.test MX: rcode 0, 1 record'
+check "debug tls: the handshake" wait_log 'debug tls: [0-9A-F]{16}: mx-wild.mail.test\[127.0.0.32\]:[0-9]+ STARTTLS ok, TLS v1.2 .*, (full handshake|resumed)'
+check "debug pki: chain, anchor, presented names, REF-IDs and the verdict" \
+  wait_log 'debug pki: [0-9A-F]{16}: mx-wild.mail.test.* chain ok, anchor test-ca; presented .*\*.mail.test.*; REF-IDs wild.mail.test'
 send rcpt2@wild.mail.test > /dev/null
 check "a second message within the park time: delivered, still verified" \
   wait_log 'to=<rcpt2@wild.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=verified\(verify, san-recipient-domain\) status=sent'

@@ -156,6 +156,19 @@ check "at the queue lifetime: bounced with the last reason made permanent" \
 check "… and the sender gets a DSN saying so" \
   wait_dsn "Final-Recipient: rfc822; two@never.test" "expired in the queue" "Subject: Undelivered Mail Returned to Sender (expired in the queue)"
 
+# --- debug categories at run time
+check "sealpost debug: every category, off" outputs "^smtp off" q debug
+check "sealpost debug smtp on" outputs "^debug smtp on" q debug smtp on
+q debug queue on > /dev/null
+send dbg@later.test > /dev/null
+check "debug smtp: the inbound dialogue" wait_log 'debug smtp: \[127.0.0.1\] < RCPT TO:<dbg@later.test>'
+check "… with the replies" wait_log 'debug smtp: \[127.0.0.1\] > 250 2.0.0 Ok: queued as'
+check "… and the outbound connection's end" wait_log 'debug smtp: [0-9A-F]{16}: 127.0.0.45\[127.0.0.45\]:[0-9]+ route stage quit, sent'
+check "debug queue: scheduling" wait_log 'debug queue: [0-9A-F]{16}: delivery starts'
+q debug bogus on > /dev/null 2>&1; rc=$?
+check "an unknown category: exit 2" test "$rc" -eq 2
+q debug smtp off > /dev/null
+
 # --- status
 check "status --json: queue, deliveries, DSNs, TLS outcomes per setting, DNS counters" \
   python3 -c 'import json,sys; s=json.load(sys.stdin); c=s["counters"]; assert c["sent"]>=4 and c["bounced"]>=3 and c["dsn"]>=2, c; assert s["tls"]["preferred"]["plaintext"]>=1 and s["tls"]["required-verify"]["failed:starttls-offer"]>=1, s["tls"]; assert "cache_hits" in s["dns"] and "messages" in s["queue"]' < <(q status --json)
