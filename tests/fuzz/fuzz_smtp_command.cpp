@@ -1,7 +1,7 @@
 // Fuzz target: the relay's SMTP server side (mta/inbound_session.h), one session per input,
 // lines split at LF. Untrusted: every byte a client sends. Invariants: no crash; every
 // non-empty reply is whole lines of "NNN" + ' ' or '-' ending in CRLF; a message is handed
-// out only with at least one recipient and within the size limit.
+// out only with at least one recipient and within the size limit; STARTTLS only when offered.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace sealpost::mta;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   const bool relay = size > 0 && (data[0] & 1);
-  InboundSession s({.hostname = "fuzz.test", .limits = {.max_message_size = 4096, .max_recipients = 5}},
+  const bool starttls = size > 0 && (data[0] & 2);
+  InboundSession s({.hostname = "fuzz.test", .limits = {.max_message_size = 4096, .max_recipients = 5}, .starttls = starttls},
                    {.address = "127.0.0.1", .relay_allowed = relay});
   while (!input.empty()) {
     const auto lf = input.find('\n');
@@ -34,6 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       if (end - pos > 3 && reply[pos + 3] != ' ' && reply[pos + 3] != '-') std::abort();
       pos = end + 2;
+    }
+    if (step.start_tls) {
+      if (!starttls) std::abort();  // offered only with a certificate
+      s.tls_started("TLS v1.2 FUZZ");
     }
     if (step.close) break;
   }

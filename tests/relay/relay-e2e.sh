@@ -99,7 +99,9 @@ check "… and the Received field says ESMTPS (RFC 3848)" \
 injected=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "EHLO x\r\nSTARTTLS\r\nNOOP\r\n" >&3; timeout 2 cat <&3' _ "$port")
 check "commands pipelined after STARTTLS are discarded, never answered (RFC 3207 §5)" \
   bash -c 'grep -q "^220 2.0.0 Ready to start TLS" <<<"$1" && ! grep -q "^250 2.0.0 Ok" <<<"$1"' _ "$injected"
-check "… and logged" wait_log 'octets sent after STARTTLS before the handshake: discarded'
+# Discarded when it came with STARTTLS in one read; when TCP delivered it later it is fed to
+# the handshake as garbage, which fails. Never executed either way.
+check "… and logged" wait_log 'octets sent after STARTTLS before the handshake: discarded|STARTTLS failed'
 
 # Bad input: each gets its reply and the session goes on; nothing crashes.
 check "message over the size limit: 552" grep -q "552 5.3.4" <<<"$(send rcpt@wild.mail.test --body "$(head -c 30000 /dev/zero | tr '\0' x | fold -w 70)")"
