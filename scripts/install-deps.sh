@@ -8,7 +8,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config
   libbotan-2-dev libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
-  libtomlplusplus-dev nlohmann-json3-dev
+  libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   # run time: the system CA bundle (trust system_bundle = true)
   ca-certificates
   # tests and benchmarks

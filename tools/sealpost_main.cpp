@@ -20,6 +20,7 @@ Commands:
   reload       make the running sealpostd read its configuration again
   status       the running sealpostd's counters: queue, deliveries, TLS outcomes, DNS
   debug        the running sealpostd's debug categories: dns, smtp, tls, pki, queue
+  report       review the TLS outcome log: table/JSON/CSV, RFC 8460 reports, an HTML page
 
 Options:
   --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
@@ -60,5 +61,6 @@ int main(int argc, char** argv) {
   if (command == "reload") return cmd_reload(ctx, args);
   if (command == "status") return cmd_status(ctx, args);
   if (command == "debug") return cmd_debug(ctx, args);
+  if (command == "report") return cmd_report(ctx, args);
   return fail("", "unknown command '" + command + "' (see 'sealpost --help')");
 }
