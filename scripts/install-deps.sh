@@ -16,8 +16,9 @@ packages=(
   # test peers: a real DNS server, a validating resolver, zone signing; Postfix smtpd and
   # smtp-sink with Cyrus SASL (sasldb); swaks with TLS
   nsd unbound ldnsutils postfix sasl2-bin libsasl2-modules swaks libnet-ssleay-perl
-  # test scripts: JSON checks and the crash test's SMTP injector
-  python3
+  # test scripts: JSON checks and the crash test's SMTP injector; the report page rendered
+  # in a real browser
+  python3 chromium
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
 )

@@ -1,0 +1,224 @@
+// `sealpost report`'s pieces without files: the outcome record read back field by field from
+// what the relay's writer wrote (the README's field list is a contract between the two), the
+// four verdicts, filters, capped reasons, malformed lines, and RFC 8460 output checked field
+// by field against §4.4's schema (names, types, required members).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "mta/report_html.h"
+#include "mta/report_record.h"
+#include "mta/report_stats.h"
+#include "mta/report_tlsrpt.h"
+#include "mta/tls_outcome.h"
+
+namespace sealpost::mta {
+namespace {
+
+using nlohmann::json;
+
+TlsOutcome full_outcome() {
+  policy::VerificationTrace t{.setting = policy::TlsSetting::kRequiredVerifyHosted, .rules = policy::IdentityRules::kHosted};
+  t.chain = {.ok = true, .anchor = "test-ca", .anchor_subject = "CN=Test CA"};
+  t.presented.push_back({.kind = policy::PresentedKind::kDnsId, .raw = "mx.example.com", .value = "mx.example.com"});
+  t.presented.push_back({.kind = policy::PresentedKind::kCnId, .raw = "mx.example.com", .value = "mx.example.com"});
+  t.ref_ids.push_back({.source = policy::RefSource::kRecipientDomain, .value = "example.com", .trusted = true});
+  t.ref_ids.push_back({.source = policy::RefSource::kMxHost, .value = "mx.example.com", .trusted = true});
+  t.identity.matched = true;
+  t.identity.rule = "mx-host";
+  t.identity.match = policy::Comparison{.presented = 0, .ref_id = 1, .rule = "mx-host", .result = policy::NameMatch::kExact};
+  t.verified = true;
+  t.verdict = "verified";
+  return {.time = "2026-11-22T10:11:12Z", .queue_id = "0123456789ABCDEF", .recipient_domain = "example.com",
+          .destconfig_entry = ".example.com", .setting = policy::TlsSetting::kRequiredVerifyHosted, .via = "mx",
+          .host = "mx.example.com", .ip = "192.0.2.1", .port = 25, .stage = "quit", .starttls = "ok",
+          .tls_version = "TLS v1.2", .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", .tls_resumed = true,
+          .connection_reused = true, .trace = t, .fallback_plaintext = true, .result = "sent", .status = "2.0.0",
+          .reason = "ok \"quoted\" \xe2\x80\x94 text"};
+}
+
+TEST(ReportRecord, EveryFieldTheWriterWritesIsReadBack) {
+  const TlsOutcome o = full_outcome();
+  auto r = parse_outcome_line(to_json_line(o));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->time, o.time);
+  EXPECT_EQ(r->queue_id, o.queue_id);
+  EXPECT_EQ(r->recipient_domain, o.recipient_domain);
+  EXPECT_EQ(r->destconfig_entry, o.destconfig_entry);
+  EXPECT_EQ(r->setting, "required-verify-hosted");
+  EXPECT_EQ(r->via, o.via);
+  EXPECT_EQ(r->host, o.host);
+  EXPECT_EQ(r->ip, o.ip);
+  EXPECT_EQ(r->port, o.port);
+  EXPECT_EQ(r->stage, o.stage);
+  EXPECT_EQ(r->starttls, o.starttls);
+  EXPECT_EQ(r->tls_version, o.tls_version);
+  EXPECT_EQ(r->tls_cipher, o.tls_cipher);
+  EXPECT_EQ(r->tls_resumed, o.tls_resumed);
+  EXPECT_EQ(r->connection_reused, o.connection_reused);
+  EXPECT_EQ(r->fallback_plaintext, o.fallback_plaintext);
+  EXPECT_EQ(r->result, o.result);
+  EXPECT_EQ(r->status, o.status);
+  EXPECT_EQ(r->reason, o.reason);
+  ASSERT_TRUE(r->has_verification);
+  EXPECT_TRUE(r->verified);
+  EXPECT_TRUE(r->chain_ok);
+  EXPECT_EQ(r->anchor, "test-ca");
+  EXPECT_EQ(r->rules, "hosted");
+  EXPECT_EQ(r->rule, "mx-host");
+  EXPECT_EQ(r->presented, (std::vector<std::string>{"mx.example.com", "mx.example.com"}));
+  EXPECT_EQ(r->ref_ids, (std::vector<std::string>{"example.com", "mx.example.com"}));
+
+  // Nulls: no queue ID (tlsverify), no TLS, no verification, no status.
+  TlsOutcome clear{.time = "2026-11-22T10:11:12Z", .recipient_domain = "example.com", .setting = policy::TlsSetting::kNo,
+                   .via = "route", .host = "192.0.2.9", .ip = "192.0.2.9", .port = 587, .stage = "quit", .result = "sent"};
+  auto c = parse_outcome_line(to_json_line(clear));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->queue_id, "");
+  EXPECT_FALSE(c->encrypted());
+  EXPECT_FALSE(c->has_verification);
+  EXPECT_EQ(c->status, "");
+  EXPECT_EQ(c->starttls, "not-attempted");
+}
+
+TEST(ReportRecord, WhatIsNotARecordSaysWhy) {
+  const std::string good = to_json_line(full_outcome());
+  EXPECT_EQ(parse_outcome_line("").error().message, "not JSON");
+  EXPECT_EQ(parse_outcome_line("[1,2]").error().message, "not a JSON object");
+  EXPECT_EQ(parse_outcome_line(good.substr(0, good.size() / 2)).error().message, "not JSON");
+  json j = json::parse(good);
+  j.erase("stage");
+  EXPECT_EQ(parse_outcome_line(j.dump()).error().message, "no field 'stage'");
+  j = json::parse(good);
+  j["port"] = 70000;
+  EXPECT_EQ(parse_outcome_line(j.dump()).error().message, "field 'port' is not a port number");
+  j = json::parse(good);
+  j["time"] = "yesterday";
+  EXPECT_FALSE(parse_outcome_line(j.dump()));
+  j = json::parse(good);
+  j["verification"]["presented"] = 3;
+  EXPECT_EQ(parse_outcome_line(j.dump()).error().message, "verification: field 'presented' is not a list");
+  j = json::parse(good);
+  j.erase("connection_reused");  // records written before connection reuse existed
+  EXPECT_TRUE(parse_outcome_line(j.dump()));
+}
+
+OutcomeRecord rec(std::string domain, std::string setting, std::string stage, std::string starttls, std::string result,
+                  bool tls, bool verified, std::string time = "2026-11-22T10:00:00Z") {
+  OutcomeRecord r;
+  r.time = std::move(time);
+  r.recipient_domain = std::move(domain);
+  r.setting = std::move(setting);
+  r.via = "mx";
+  r.host = "mx." + r.recipient_domain;
+  r.ip = "192.0.2.1";
+  r.stage = std::move(stage);
+  r.starttls = std::move(starttls);
+  r.result = std::move(result);
+  if (tls) r.tls_version = "TLS v1.2";
+  r.has_verification = tls;
+  r.verified = verified;
+  r.chain_ok = verified;
+  return r;
+}
+
+TEST(ReportStats, VerdictsFiltersAndCappedReasons) {
+  Report report({.since = "2026-11-22T00:00:00Z", .domain = ""});
+  report.add(rec("a.test", "required-verify", "quit", "ok", "sent", true, true));
+  report.add(rec("a.test", "preferred", "quit", "ok", "sent", true, false));
+  report.add(rec("a.test", "no", "quit", "not-attempted", "sent", false, false));
+  auto failed = rec("a.test", "required-verify", "chain", "ok", "deferred", true, false);
+  for (std::size_t i = 0; i < kMaxReasons + 10; ++i) {
+    failed.reason = "reason " + std::to_string(i);
+    report.add(failed);
+  }
+  report.add(rec("a.test", "no", "quit", "not-attempted", "sent", false, false, "2026-11-21T23:59:59Z"));  // before --since
+  const auto& a = report.domains().at("a.test");
+  EXPECT_EQ(a.counts.connections, 3 + kMaxReasons + 10);
+  EXPECT_EQ(a.counts.verified, 1u);
+  EXPECT_EQ(a.counts.unverified, 1u);
+  EXPECT_EQ(a.counts.plaintext, 1u);
+  EXPECT_EQ(a.counts.failed, kMaxReasons + 10);
+  const auto& chain = a.failures.at("chain");
+  EXPECT_EQ(chain.count, kMaxReasons + 10);
+  EXPECT_EQ(chain.reasons.size(), kMaxReasons + 1);  // memory bounded: the rest is one entry
+  EXPECT_EQ(chain.reasons.at("(other reasons)"), 10u);
+}
+
+TEST(ReportTlsRpt, ResultTypesPerRfc8460Section4_3) {
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "quit", "not-offered", "sent", false, false)), "starttls-not-supported");
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-reply", "refused", "deferred", false, false)), "starttls-not-supported");
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-injection", "injection", "next-host", false, false)), "validation-failure");
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "handshake", "failed", "retry-in-clear", false, false)), "validation-failure");
+  auto expired = rec("d", "required-verify", "chain", "ok", "deferred", true, false);
+  expired.chain_error = "certificate has expired";
+  EXPECT_EQ(tlsrpt_result_type(expired), "certificate-expired");
+  expired.chain_error = "self-signed certificate is not trusted";
+  EXPECT_EQ(tlsrpt_result_type(expired), "certificate-not-trusted");
+  auto mismatch = rec("d", "required-verify-hosted", "identity", "ok", "deferred", true, false);
+  mismatch.chain_ok = true;
+  EXPECT_EQ(tlsrpt_result_type(mismatch), "certificate-host-mismatch");
+  // Unverified TLS under a setting that does not verify is not a failure; clear text under
+  // tls=no is not a TLS session at all.
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "quit", "ok", "sent", true, false)), std::nullopt);
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "no", "quit", "not-attempted", "sent", false, false)), std::nullopt);
+}
+
+TEST(ReportTlsRpt, OneReportPerDomainAndDayWithTheSchemaOfSection4_4) {
+  Report report;
+  report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-22T01:00:00Z"));
+  report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-22T02:00:00Z"));
+  auto bad = rec("example.com", "required-verify", "identity", "ok", "deferred", true, false, "2026-11-22T03:00:00Z");
+  bad.chain_ok = true;
+  report.add(bad);
+  report.add(rec("example.com", "no", "quit", "not-attempted", "sent", false, false, "2026-11-22T04:00:00Z"));
+  report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-23T00:00:00Z"));
+  const auto files = render_tlsrpt(report, {.organization = "Example Org", .contact = "tlsrpt@sender.test", .sender = "sender.test"});
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].name, "sender.test!example.com!1795305600!1795392000.json");  // §5.3
+  const json r = json::parse(files[0].json);
+  // §4.4: the report's members and their types.
+  EXPECT_EQ(r["organization-name"], "Example Org");
+  EXPECT_EQ(r["contact-info"], "tlsrpt@sender.test");
+  EXPECT_TRUE(r["report-id"].is_string());
+  EXPECT_EQ(r["date-range"]["start-datetime"], "2026-11-22T00:00:00Z");
+  EXPECT_EQ(r["date-range"]["end-datetime"], "2026-11-22T23:59:59Z");
+  ASSERT_TRUE(r["policies"].is_array());
+  ASSERT_EQ(r["policies"].size(), 1u);
+  const json& p = r["policies"][0];
+  EXPECT_EQ(p["policy"]["policy-type"], "no-policy-found");
+  EXPECT_EQ(p["policy"]["policy-domain"], "example.com");
+  EXPECT_FALSE(p["policy"].contains("policy-string"));
+  EXPECT_EQ(p["summary"]["total-successful-session-count"], 2);
+  EXPECT_EQ(p["summary"]["total-failure-session-count"], 1);  // tls=no is not counted
+  ASSERT_EQ(p["failure-details"].size(), 1u);
+  const json& f = p["failure-details"][0];
+  EXPECT_EQ(f["result-type"], "certificate-host-mismatch");
+  EXPECT_EQ(f["receiving-mx-hostname"], "mx.example.com");
+  EXPECT_EQ(f["receiving-ip"], "192.0.2.1");
+  EXPECT_EQ(f["failed-session-count"], 1);
+  EXPECT_TRUE(f["failure-reason-code"].is_string());
+  for (const auto& [key, value] : r.items()) {
+    EXPECT_TRUE(key == "organization-name" || key == "date-range" || key == "contact-info" || key == "report-id" ||
+                key == "policies")
+        << key;
+  }
+  EXPECT_FALSE(json::parse(files[1].json)["policies"][0].contains("failure-details"));  // none that day
+}
+
+TEST(ReportHtml, SelfContainedAndEscaped) {
+  Report report;
+  auto r = rec("<script>.test", "required-verify", "chain", "ok", "deferred", true, false);
+  r.reason = "<b>bad</b>";
+  report.add(r);
+  const std::string html = render_html(report, "T");
+  EXPECT_EQ(html.find("<script>.test"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;.test"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;bad&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);   // no external script
+  EXPECT_EQ(html.find("href="), std::string::npos);  // no external style sheet or font
+  EXPECT_EQ(html.find("http"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sealpost::mta
