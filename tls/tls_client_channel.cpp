@@ -10,6 +10,7 @@
 #include <botan/tls_policy.h>
 #include <botan/tls_session_manager.h>
 
+#include "tls/botan_channel.h"
 #include "tls/botan_policy.h"
 
 namespace sealpost::tls {
@@ -17,8 +18,6 @@ namespace {
 
 // Client certificates are never offered; trust is decided after the handshake.
 class NoCredentials final : public Botan::Credentials_Manager {};
-
-std::string describe(const Botan::TLS::Alert& alert) { return "TLS alert " + alert.type_string(); }
 
 }  // namespace
 
@@ -41,26 +40,11 @@ TlsClientContext::TlsClientContext() : TlsClientContext(Options{}) {}
 TlsClientContext::TlsClientContext(Options options) : state_(std::make_unique<State>(options)) {}
 TlsClientContext::~TlsClientContext() = default;
 
-struct TlsClientChannel::Impl final : Botan::TLS::Callbacks {
-  std::string output;
-  std::string plaintext;
+struct TlsClientChannel::Impl final : ChannelState {
   HandshakeFacts facts;
-  bool established = false;
-  bool closed = false;
   bool verify_called = false;
-  std::string alert;
   std::unique_ptr<Botan::TLS::Client> client;
 
-  void tls_emit_data(const std::uint8_t data[], std::size_t size) override {
-    output.append(reinterpret_cast<const char*>(data), size);
-  }
-  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override {
-    plaintext.append(reinterpret_cast<const char*>(data), size);
-  }
-  void tls_alert(Botan::TLS::Alert a) override {
-    if (a.type() == Botan::TLS::Alert::CLOSE_NOTIFY || a.is_fatal()) closed = true;
-    if (a.type() != Botan::TLS::Alert::CLOSE_NOTIFY) alert = describe(a);
-  }
   // Called on full handshakes only: keep the chain, judge it after the handshake.
   void tls_verify_cert_chain(const std::vector<Botan::X509_Certificate>& chain,
                              const std::vector<std::shared_ptr<const Botan::OCSP::Response>>&,
@@ -82,7 +66,6 @@ struct TlsClientChannel::Impl final : Botan::TLS::Callbacks {
     if (facts.chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, "no server certificate");
     return true;  // cache it: every resumption is re-verified from these certificates
   }
-  void tls_session_activated() override { established = true; }
 };
 
 TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig config) : impl_(std::make_unique<Impl>()) {
@@ -106,38 +89,14 @@ TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig co
 TlsClientChannel::~TlsClientChannel() = default;
 
 Status TlsClientChannel::received(std::span<const std::uint8_t> ciphertext) {
-  if (!impl_->client) return Error{impl_->alert};
-  try {
-    impl_->client->received_data(ciphertext.data(), ciphertext.size());
-  } catch (const Botan::TLS::TLS_Exception& e) {
-    impl_->closed = true;
-    return Error{std::string(e.what()) + " (" + Botan::TLS::Alert(e.type()).type_string() + ")"};
-  } catch (const std::exception& e) {
-    impl_->closed = true;
-    return Error{e.what()};
-  }
-  if (impl_->closed && !impl_->alert.empty()) return Error{impl_->alert};
-  return ok();
+  return channel_received(impl_->client.get(), *impl_, ciphertext);
 }
 
 Status TlsClientChannel::send(std::span<const std::uint8_t> plaintext) {
-  if (!impl_->client || !impl_->established || impl_->closed) return Error{"TLS session is not open"};
-  try {
-    impl_->client->send(plaintext.data(), plaintext.size());
-  } catch (const std::exception& e) {
-    return Error{e.what()};
-  }
-  return ok();
+  return channel_send(impl_->client.get(), *impl_, plaintext);
 }
 
-void TlsClientChannel::close() {
-  if (!impl_->client) return;
-  try {
-    impl_->client->close();
-  } catch (const std::exception&) {
-    // Closing a connection that already failed: nothing left to say to the peer.
-  }
-}
+void TlsClientChannel::close() { channel_close(impl_->client.get()); }
 
 std::string TlsClientChannel::take_output() { return std::exchange(impl_->output, {}); }
 std::string TlsClientChannel::take_plaintext() { return std::exchange(impl_->plaintext, {}); }

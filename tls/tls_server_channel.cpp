@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tls/botan_channel.h"
 #include "tls/botan_policy.h"
 #include "tls/pem.h"
 
@@ -87,27 +88,15 @@ Result<std::unique_ptr<TlsServerContext>> TlsServerContext::load(const std::file
   return std::unique_ptr<TlsServerContext>(new TlsServerContext(std::make_unique<State>(std::move(chain), std::move(key))));
 }
 
-struct TlsServerChannel::Impl final : Botan::TLS::Callbacks {
-  std::string output, plaintext, alert, version, cipher;
-  bool established = false, closed = false;
+struct TlsServerChannel::Impl final : ChannelState {
+  std::string version, cipher;
   std::unique_ptr<Botan::TLS::Server> server;
 
-  void tls_emit_data(const std::uint8_t data[], std::size_t size) override {
-    output.append(reinterpret_cast<const char*>(data), size);
-  }
-  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override {
-    plaintext.append(reinterpret_cast<const char*>(data), size);
-  }
-  void tls_alert(Botan::TLS::Alert a) override {
-    if (a.type() == Botan::TLS::Alert::CLOSE_NOTIFY || a.is_fatal()) closed = true;
-    if (a.type() != Botan::TLS::Alert::CLOSE_NOTIFY) alert = "TLS alert " + a.type_string();
-  }
   bool tls_session_established(const Botan::TLS::Session& session) override {
     version = session.version().to_string();
     cipher = session.ciphersuite().to_string();
     return true;
   }
-  void tls_session_activated() override { established = true; }
 };
 
 TlsServerChannel::TlsServerChannel(TlsServerContext& context) : impl_(std::make_unique<Impl>()) {
@@ -123,35 +112,14 @@ TlsServerChannel::TlsServerChannel(TlsServerContext& context) : impl_(std::make_
 TlsServerChannel::~TlsServerChannel() = default;
 
 Status TlsServerChannel::received(std::span<const std::uint8_t> ciphertext) {
-  if (!impl_->server) return Error{impl_->alert};
-  try {
-    impl_->server->received_data(ciphertext.data(), ciphertext.size());
-  } catch (const std::exception& e) {
-    impl_->closed = true;
-    return Error{e.what()};
-  }
-  if (impl_->closed && !impl_->alert.empty()) return Error{impl_->alert};
-  return ok();
+  return channel_received(impl_->server.get(), *impl_, ciphertext);
 }
 
 Status TlsServerChannel::send(std::span<const std::uint8_t> plaintext) {
-  if (!impl_->server || !impl_->established || impl_->closed) return Error{"TLS session is not open"};
-  try {
-    impl_->server->send(plaintext.data(), plaintext.size());
-  } catch (const std::exception& e) {
-    return Error{e.what()};
-  }
-  return ok();
+  return channel_send(impl_->server.get(), *impl_, plaintext);
 }
 
-void TlsServerChannel::close() {
-  if (!impl_->server) return;
-  try {
-    impl_->server->close();
-  } catch (const std::exception&) {
-    // Already failed: nothing left to say.
-  }
-}
+void TlsServerChannel::close() { channel_close(impl_->server.get()); }
 
 std::string TlsServerChannel::take_output() { return std::exchange(impl_->output, {}); }
 std::string TlsServerChannel::take_plaintext() { return std::exchange(impl_->plaintext, {}); }
