@@ -18,5 +18,6 @@ SEALPOST_BENCH_NSD_PORT=$NSD_PORT build/bench/dns_bench "$@"
 bash tests/support/smtp-peers.sh start "$work/smtp" "$work/pki" > /dev/null
 . "$work/smtp/peers.env"
 SEALPOST_BENCH_PKI=$work/pki SEALPOST_BENCH_SMTP_PORT=$SMTP_PORT build/bench/tls_bench "$@"
+build/bench/mta_bench "$@"
 echo "== botan speed (the primitives of an ECDHE-ECDSA P-256 handshake with RSA-2048 in the chain)"
 botan speed --msec=500 ECDSA ECDH RSA ChaCha20Poly1305 2>&1 | grep -E "secp256r1|RSA-2048 .*verify|ChaCha20Poly1305 (en|de)crypt"

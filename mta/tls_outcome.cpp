@@ -26,7 +26,7 @@ std::string to_json_line(const TlsOutcome& o) {
       {"tls_cipher", text_or_null(o.tls_cipher)},
       {"tls_resumed", o.tls_resumed},
       {"connection_reused", o.connection_reused},
-      {"verification", o.trace ? json::parse(render_trace_json(*o.trace)) : json(nullptr)},
+      {"verification", o.trace ? trace_to_json(*o.trace) : json(nullptr)},
       {"fallback", o.fallback_plaintext ? json("plaintext") : json(nullptr)},
       {"result", o.result},
       {"status", text_or_null(o.status)},

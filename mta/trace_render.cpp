@@ -59,7 +59,7 @@ std::string render_trace_text(const policy::VerificationTrace& t) {
   return o.str();
 }
 
-std::string render_trace_json(const policy::VerificationTrace& t, int indent) {
+nlohmann::json trace_to_json(const policy::VerificationTrace& t) {
   using nlohmann::json;
   json presented = json::array();
   for (const auto& p : t.presented) {
@@ -84,7 +84,7 @@ std::string render_trace_json(const policy::VerificationTrace& t, int indent) {
     matched = {{"presented", presented_text(t.presented[t.identity.match->presented])},
                {"ref_id", ref_text(t.ref_ids[t.identity.match->ref_id])}};
   }
-  const json j = {
+  return {
       {"verified", t.verified},
       {"setting", to_string(t.setting)},
       {"rules", to_string(t.rules)},
@@ -100,8 +100,11 @@ std::string render_trace_json(const policy::VerificationTrace& t, int indent) {
       {"comparisons", comparisons},
       {"verdict", t.verdict},
   };
+}
+
+std::string render_trace_json(const policy::VerificationTrace& t, int indent) {
   // Certificates may carry bytes that are not UTF-8; replace rather than throw.
-  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+  return trace_to_json(t).dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace sealpost::mta

@@ -39,7 +39,7 @@ if [ -n "${SEALPOST_TEST_SMTP:-}" ] && [ -f "$SEALPOST_TEST_SMTP/peers.env" ]; t
   ports+=(-e "s/\b$SMTP_PORT\b/<smtp-port>/g" -e 's/"time": "[^"]*"/"time": "<time>"/g'
           -e 's/queued as [0-9A-Z]+/queued as <id>/g')
 fi
-actual=$(source "$case" 2>&1 | sed -E -e 's/([0-9A-F]{2}:){7,}[0-9A-F]{2}/<hex>/g' "${ports[@]+"${ports[@]}"}")
+actual=$(source "$case" 2>&1 | sed -E -e "s|$work/|./|g" -e 's/([0-9A-F]{2}:){7,}[0-9A-F]{2}/<hex>/g' "${ports[@]+"${ports[@]}"}")
 if [ "${UPDATE:-0}" = 1 ]; then
   printf '%s\n' "$actual" > "$expected"
   echo "updated $expected"
