@@ -126,8 +126,16 @@ LookupResult Resolver::classify(const Key& key, Result<Message> reply, std::stri
   if (m.truncated) return temporary("the DNS answer was truncated");
   LookupResult r;
   r.authenticated = m.authenticated_data;
+  // A negative answer without an SOA (forwarding resolvers say NXDOMAIN for private PTR
+  // zones that way) is kept for min_ttl anyway. RFC 2308 §5 says SHOULD NOT cache it, for
+  // fear of answers looping between servers; an in-process cache of a few seconds cannot
+  // loop, and without it every delivery asked again — and one lost UDP query held every
+  // delivery waiting on that name for the retry interval (bench/README.md).
+  const auto without_soa_floor = [&](std::uint32_t ttl) {
+    return ttl != 0 ? ttl : static_cast<std::uint32_t>(options_.min_ttl.count());
+  };
   const auto negative_ttl = [&] {
-    // RFC 2308 §5: the SOA's TTL, bounded by its MINIMUM; no SOA, no negative caching.
+    // RFC 2308 §5: the SOA's TTL, bounded by its MINIMUM. 0: the answer had no SOA.
     for (const auto& rr : m.authority) {
       if (const auto* soa = std::get_if<SoaData>(&rr.data)) {
         const auto ttl = std::chrono::seconds(std::min(rr.ttl, soa->minimum));
@@ -142,7 +150,7 @@ LookupResult Resolver::classify(const Key& key, Result<Message> reply, std::stri
       r.status = LookupStatus::kNotFound;
       r.reason = "NXDOMAIN: " + key.first + " does not exist";
       r.canonical_name = key.first;
-      r.ttl = negative_ttl();
+      r.ttl = without_soa_floor(negative_ttl());
       return r;
     case Rcode::kServFail: return temporary("SERVFAIL from the DNS server for " + what);
     case Rcode::kRefused: return temporary("the DNS server REFUSED " + what);
@@ -181,7 +189,7 @@ LookupResult Resolver::classify(const Key& key, Result<Message> reply, std::stri
   }
   r.status = LookupStatus::kNotFound;
   r.reason = "NODATA: no " + type_name(key.second) + " record for " + current;
-  r.ttl = negative;
+  r.ttl = without_soa_floor(negative);
   return r;
 }
 

@@ -81,10 +81,13 @@ TEST(Resolver, NegativeAnswersCachedBrieflyFromSoa) {
   EXPECT_TRUE(rig.lookup("n.example", RrType::kA).from_cache);
   rig.now += 31s;
   EXPECT_FALSE(rig.lookup("n.example", RrType::kA).from_cache);
-  // Without an SOA a negative answer is not cached (RFC 2308 §5).
+  // Without an SOA a negative answer is kept for min_ttl only (5 s; see resolver.cpp).
   const int before = rig.transport.queries;
-  rig.lookup("nosoa.example", RrType::kA);
-  rig.lookup("nosoa.example", RrType::kA);
+  EXPECT_EQ(rig.lookup("nosoa.example", RrType::kA).ttl, 5u);
+  EXPECT_TRUE(rig.lookup("nosoa.example", RrType::kA).from_cache);
+  EXPECT_EQ(rig.transport.queries, before + 1);
+  rig.now += 6s;
+  EXPECT_FALSE(rig.lookup("nosoa.example", RrType::kA).from_cache);
   EXPECT_EQ(rig.transport.queries, before + 2);
 }
 
