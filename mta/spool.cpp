@@ -30,9 +30,11 @@ bool field(std::string_view text, std::size_t& pos, std::string_view key, std::s
   return true;
 }
 
-// Digits only, at most `max_digits` of them: no sign, no spaces, no exceptions.
+// Digits only, at most `max_digits` of them: no sign, no spaces, no leading zero, no
+// exceptions.
 std::optional<std::uint64_t> whole_number(std::string_view text, std::size_t max_digits) {
   if (text.empty() || text.size() > max_digits) return std::nullopt;
+  if (text.size() > 1 && text.front() == '0') return std::nullopt;  // we never write "07": not ours
   std::uint64_t n = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
