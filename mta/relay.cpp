@@ -3,11 +3,6 @@
 // a delivery coroutine for each due message, at most max_deliveries at once.
 #include "mta/relay.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cstring>
 #include <map>
 #include <set>
 
@@ -52,10 +47,7 @@ struct Relay::Impl {
 
   Impl(asio::io_context& io_context, RelayParts parts_in)
       : io(io_context), p(std::move(parts_in)), tick(io_context) {}
-  ~Impl() {
-    *alive = false;
-    if (lock_fd >= 0) ::close(lock_fd);
-  }
+  ~Impl() { *alive = false; }
 
   asio::io_context& io;
   // Coroutines still suspended when the program ends are destroyed with the io_context,
@@ -64,7 +56,7 @@ struct Relay::Impl {
   RelayParts p;
   std::shared_ptr<Active> active;
   std::optional<Spool> spool;
-  int lock_fd = -1;
+  std::optional<SpoolLock> lock;
   std::unique_ptr<LoggingTransport> dns_log;  // the `dns` debug category, in front of p.dns
   std::unique_ptr<dns::Resolver> resolver;
   std::set<std::string, std::less<>> debug_on;  // categories: from the config, `sealpost debug` changes them
@@ -608,11 +600,9 @@ Result<std::unique_ptr<Relay>> Relay::create(asio::io_context& io, RelayParts pa
   if (!spool) return spool.error();
   impl->spool = std::move(*spool);
   // One daemon per spool: two would deliver the same messages twice.
-  const auto lock = impl->spool->directory() / "lock";
-  impl->lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (impl->lock_fd < 0 || ::flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    return Error{lock.string() + ": another sealpostd uses this spool (" + std::strerror(errno) + ")"};
-  }
+  auto lock = SpoolLock::acquire(impl->spool->directory());
+  if (!lock) return Error{lock.error().message + ": another sealpostd uses this spool"};
+  impl->lock.emplace(std::move(*lock));
   Impl* m = impl.get();
   impl->dns_log = std::make_unique<LoggingTransport>(*impl->p.dns, [alive = impl->alive, m](const std::string& line) {
     if (*alive) m->debug("dns", line);

@@ -3,6 +3,13 @@
 //   size: N\n  \n  N bytes of content  \n.end ID\n
 #include "mta/spool.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <atomic>
 #include <optional>
@@ -146,6 +153,22 @@ Result<QueueState> parse_state(std::string_view text, std::string_view source) {
   }
   if (pos != text.size()) return bad;
   return s;
+}
+
+Result<SpoolLock> SpoolLock::acquire(const std::filesystem::path& spool_dir) {
+  const auto path = spool_dir / "lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{path.string() + ": " + std::strerror(errno)};
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Error{path.string() + ": held by another process (" + std::strerror(err) + ")"};
+  }
+  return SpoolLock(fd);
+}
+
+SpoolLock::~SpoolLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<Spool> Spool::open(const std::filesystem::path& dir) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mta/smtp_session.h"
@@ -57,6 +58,21 @@ class Spool {
 };
 
 bool valid_queue_id(std::string_view id);  // 16 upper-case hex digits
+
+// The spool's lock (SPOOL/lock, flock): whoever writes the queue holds it — the daemon for its
+// lifetime, `sealpost queue` while it changes a stopped daemon's spool. Released on
+// destruction. An error when someone else holds it.
+class SpoolLock {
+ public:
+  static Result<SpoolLock> acquire(const std::filesystem::path& spool_dir);
+  SpoolLock(SpoolLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  SpoolLock& operator=(SpoolLock&&) = delete;
+  ~SpoolLock();
+
+ private:
+  explicit SpoolLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 std::string serialize_message(const QueuedMessage& message);
 Result<QueuedMessage> parse_message(std::string_view text, std::string_view source);

@@ -5,10 +5,6 @@
 // stopped); the others ask the daemon over its control socket (mta/control_socket.h). With
 // the daemon stopped, delete/hold/release change the spool directly under the spool's lock.
 // Exit status: 0 done, 1 no such message / daemon not running / refused, 2 bad input.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -126,16 +122,8 @@ int show(const mta::Spool& spool, const std::string& id, bool as_json) {
 // The daemon is stopped: change the spool directly, holding its lock so that a daemon
 // starting meanwhile waits for us rather than racing us.
 int offline(mta::Spool& spool, const std::string& verb, const std::string& id) {
-  const auto lock_path = spool.directory() / "lock";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (fd >= 0) ::close(fd);
-    return fail(kCmd, "sealpostd holds " + lock_path.string() + " but does not answer on its control socket");
-  }
-  struct Unlock {
-    int fd;
-    ~Unlock() { ::close(fd); }
-  } unlock{fd};
+  const auto lock = mta::SpoolLock::acquire(spool.directory());
+  if (!lock) return fail(kCmd, lock.error().message + ": sealpostd holds it but does not answer on its control socket");
   if (!spool.load(id)) {
     std::cerr << "sealpost queue: " << id << ": no such message in the queue\n";
     return kExitNo;
