@@ -34,7 +34,11 @@ std::string render_trace_text(const policy::VerificationTrace& t) {
     o << "  ok: anchored at trustpoint " << t.chain.anchor << " (" << t.chain.anchor_subject << ")\n";
   } else {
     o << "  FAILED: " << t.chain.error << "\n";
-    if (!t.chain.error_subject.empty()) o << "  certificate: " << t.chain.error_subject << "\n";
+    if (!t.chain.error_subject.empty()) {
+      o << "  certificate";
+      if (t.chain.error_depth >= 0) o << " at depth " << t.chain.error_depth << (t.chain.error_depth == 0 ? " (the leaf)" : "");
+      o << ": " << t.chain.error_subject << "\n";
+    }
   }
   o << "\nPresented identifiers (leaf certificate)\n";
   if (t.presented.empty()) o << "  (none)\n";
@@ -91,6 +95,7 @@ nlohmann::json trace_to_json(const policy::VerificationTrace& t) {
       {"chain_ok", t.chain.ok},
       {"chain_error", t.chain.ok ? json(nullptr) : json(t.chain.error)},
       {"chain_error_certificate", t.chain.error_subject.empty() ? json(nullptr) : json(t.chain.error_subject)},
+      {"chain_error_depth", t.chain.error_depth < 0 ? json(nullptr) : json(t.chain.error_depth)},
       {"anchor", t.chain.ok ? json(t.chain.anchor) : json(nullptr)},
       {"identity_ok", t.identity.matched},
       {"rule", t.identity.matched ? json(t.identity.rule) : json(nullptr)},

@@ -23,6 +23,7 @@ struct ChainResult {
   std::string anchor_subject;
   std::string error;         // why the chain failed, when !ok
   std::string error_subject; // the certificate the error concerns
+  int error_depth = -1;      // its place in the path: 0 the leaf, 1 its issuer, …; -1 none
 };
 
 struct VerificationTrace {

@@ -1,4 +1,5 @@
-// Bounded depth-first path building from the leaf to an anchor (see chain_validator.h).
+// Bounded depth-first path building from the leaf to an anchor, with backtracking (see
+// chain_validator.h); each complete path is judged by check_path (path_checks.h).
 // Untrusted input: every certificate the server presented.
 #include "tls/chain_validator.h"
 
@@ -6,13 +7,15 @@
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
 
+#include <algorithm>
+#include <map>
+
+#include "tls/name_constraints.h"
+#include "tls/path_checks.h"
 #include "tls/trust_store.h"
 
 namespace sealpost::tls {
 namespace {
-
-constexpr std::string_view kServerAuth = "1.3.6.1.5.5.7.3.1";  // RFC 5280 §4.2.1.12 id-kp-serverAuth
-constexpr std::string_view kAnyEku = "2.5.29.37.0";
 
 struct Anchor {
   const Certificate* cert;
@@ -32,7 +35,7 @@ class PathBuilder {
   policy::ChainResult run() {
     path_.push_back(&presented_.front());
     if (extend()) return result_;
-    return failure_.error.empty() ? fail("no trust anchor found", presented_.front()) : failure_;
+    return failure_.error.empty() ? fail("no trust anchor found", 0) : failure_;
   }
 
  private:
@@ -40,103 +43,110 @@ class PathBuilder {
   bool extend() {
     const Certificate& cur = *path_.back();
     for (const Anchor& a : anchors_) {
-      if (*a.cert == cur) return accept(a);
+      if (*a.cert == cur) return complete(a);
     }
-    if (path_.size() >= kMaxPathLength) return note(fail("chain longer than 8 certificates", cur));
-    bool issuer_seen = false;
-    // Anchors first: a trusted issuer ends the path soonest.
-    for (int pass = 0; pass < 2; ++pass) {
-      std::vector<const Certificate*> candidates;
-      if (pass == 0) {
-        for (const Anchor& a : anchors_) candidates.push_back(a.cert);
-      } else {
-        for (const auto& c : presented_) candidates.push_back(&c);
-      }
-      for (const Certificate* cand : candidates) {
-        if (cand->botan().raw_subject_dn() != cur.botan().raw_issuer_dn() || in_path(*cand)) continue;
-        issuer_seen = true;
-        if (checks_ == kMaxSignatureChecks) return note(fail("too many candidate issuers", cur));
-        ++checks_;
-        if (!signed_by(cur, *cand)) continue;
-        path_.push_back(cand);
-        if (extend()) return true;
-        path_.pop_back();
-      }
-    }
-    if (!issuer_seen) {
+    if (path_.size() >= kMaxPathLength) return note(fail("chain longer than 8 certificates", path_.size() - 1));
+    const auto candidates = issuers_of(cur);
+    if (candidates.empty()) {
       return note(fail(cur.is_self_signed() ? "self-signed certificate is not trusted"
                                             : "issuer not found among the presented certificates and trust anchors: " + cur.issuer(),
-                       cur));
+                       path_.size() - 1));
     }
-    return note(fail("no issuer's signature verifies", cur));
+    bool any_signed = false;
+    for (const Certificate* cand : candidates) {
+      const auto sig = signed_by(cur, *cand);
+      if (!sig) return note(fail("too many candidate issuers", path_.size() - 1));
+      if (!*sig) continue;
+      any_signed = true;
+      path_.push_back(cand);
+      const bool done = extend();
+      path_.pop_back();
+      if (done) return true;
+      if (exhausted_) return false;
+    }
+    return any_signed ? false : note(fail("no issuer's signature verifies", path_.size() - 1));
   }
 
-  // The path reached an anchor: check validity, CA constraints, key sizes on the whole path.
-  bool accept(const Anchor& a) {
-    for (std::size_t i = 0; i < path_.size(); ++i) {
-      const Certificate& c = *path_[i];
-      const Botan::X509_Certificate& b = c.botan();
-      const Botan::X509_Time now(at_);
-      if (b.not_before().cmp(now) > 0) return note(fail("certificate is not yet valid (from " + b.not_before().readable_string() + ")", c));
-      if (b.not_after().cmp(now) < 0) return note(fail("certificate has expired (on " + b.not_after().readable_string() + ")", c));
-      if (i > 0) {
-        if (!b.is_CA_cert()) return note(fail("issuer is not a CA certificate (basic constraints or key usage)", c));
-        if (i - 1 > b.path_limit()) return note(fail("path length constraint exceeded", c));
-      }
-      if (auto weak = weak_key(b); !weak.empty()) return note(fail(weak, c));
-    }
-    if (const auto& eku = presented_.front().botan().extended_key_usage(); !eku.empty()) {
-      bool server = false;
-      for (const auto& oid : eku) server = server || oid.to_string() == kServerAuth || oid.to_string() == kAnyEku;
-      if (!server) return note(fail("certificate is not valid for TLS server use (extended key usage)", presented_.front()));
-    }
+  bool complete(const Anchor& a) {
+    if (auto f = check_path(path_, at_, nc_budget_)) return note(fail(std::move(f->why), f->depth));
     result_ = {.ok = true, .anchor = *a.trustpoint, .anchor_subject = a.cert->subject(), .error = {}, .error_subject = {}};
     return true;
   }
 
-  static std::string weak_key(const Botan::X509_Certificate& b) {
-    try {
-      const auto key = b.load_subject_public_key();
-      if ((key->algo_name() == "RSA" || key->algo_name() == "DSA") && key->key_length() < kMinRsaBits) {
-        return "key too small: " + key->algo_name() + " " + std::to_string(key->key_length()) + " bits";
+  // Every certificate named as `cur`'s issuer and not yet on the path, best first: anchors end the path soonest; the
+  // one whose subjectKeyIdentifier the authorityKeyIdentifier names is the one the CA meant;
+  // of the rest, those valid now, newest first (an expired and a renewed copy of one CA).
+  std::vector<const Certificate*> issuers_of(const Certificate& cur) const {
+    struct Ranked {
+      const Certificate* cert;
+      bool anchor, key_id, valid;
+      std::string not_before;
+    };
+    std::vector<Ranked> ranked;
+    const auto& aki = cur.botan().authority_key_id();
+    const Botan::X509_Time now(at_);
+    const auto add = [&](const Certificate& c, bool anchor) {
+      const auto& b = c.botan();
+      if (b.raw_subject_dn() != cur.botan().raw_issuer_dn() || in_path(c)) return;
+      for (const auto& r : ranked) {
+        if (*r.cert == c) return;
       }
-    } catch (const std::exception& e) {
-      return std::string("public key cannot be decoded: ") + e.what();
-    }
-    return {};
+      ranked.push_back({.cert = &c,
+                        .anchor = anchor,
+                        .key_id = !aki.empty() && aki == b.subject_key_id(),
+                        .valid = b.not_before().cmp(now) <= 0 && b.not_after().cmp(now) >= 0,
+                        .not_before = b.not_before().to_string()});
+    };
+    for (const Anchor& a : anchors_) add(*a.cert, true);
+    for (const auto& c : presented_) add(c, false);
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
+      if (x.anchor != y.anchor) return x.anchor;
+      if (x.key_id != y.key_id) return x.key_id;
+      if (x.valid != y.valid) return x.valid;
+      return x.not_before > y.not_before;
+    });
+    std::vector<const Certificate*> out;
+    for (const auto& r : ranked) out.push_back(r.cert);
+    return out;
   }
 
-  static bool signed_by(const Certificate& subject, const Certificate& issuer) {
-    try {
-      const auto key = issuer.botan().load_subject_public_key();
-      // RFC 9155 / CA/B BR: MD5 and SHA-1 signatures no longer hold.
-      const std::string alg = subject.botan().signature_algorithm().get_oid().to_formatted_string();
-      if (alg.find("SHA-1") != std::string::npos || alg.find("SHA-160") != std::string::npos ||
-          alg.find("MD5") != std::string::npos) {
-        return false;
-      }
-      return subject.botan().check_signature(*key);
-    } catch (const std::exception&) {
-      return false;
+  // Each (subject, issuer) pair is verified once per validation; nullopt once the budget is
+  // spent. RFC 9155 / CA/B BR: MD5 and SHA-1 signatures no longer hold.
+  std::optional<bool> signed_by(const Certificate& subject, const Certificate& issuer) {
+    const auto key = std::pair{&subject, &issuer};
+    if (auto it = signatures_.find(key); it != signatures_.end()) return it->second;
+    if (signatures_.size() == kMaxSignatureChecks) {
+      exhausted_ = true;
+      return std::nullopt;
     }
+    bool ok = false;
+    try {
+      const std::string alg = subject.botan().signature_algorithm().get_oid().to_formatted_string();
+      const bool weak = alg.find("SHA-1") != std::string::npos || alg.find("SHA-160") != std::string::npos ||
+                        alg.find("MD5") != std::string::npos;
+      ok = !weak && subject.botan().check_signature(*issuer.botan().load_subject_public_key());
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    signatures_.emplace(key, ok);
+    return ok;
   }
 
   bool in_path(const Certificate& c) const {
-    for (const Certificate* p : path_) {
-      if (*p == c) return true;
-    }
-    return false;
+    return std::any_of(path_.begin(), path_.end(), [&](const Certificate* p) { return *p == c; });
   }
 
-  static policy::ChainResult fail(std::string why, const Certificate& c) {
-    return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = std::move(why), .error_subject = c.subject()};
+  policy::ChainResult fail(std::string why, std::size_t depth) const {
+    const Certificate& c = depth < path_.size() ? *path_[depth] : presented_.front();
+    return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = std::move(why), .error_subject = c.subject(),
+            .error_depth = static_cast<int>(depth)};
   }
 
   // Keeps the failure from the longest path tried: it explains the most.
   bool note(policy::ChainResult r) {
-    if (failure_.error.empty() || path_.size() >= failure_depth_) {
+    if (failure_.error.empty() || path_.size() >= failure_length_) {
       failure_ = std::move(r);
-      failure_depth_ = path_.size();
+      failure_length_ = path_.size();
     }
     return false;
   }
@@ -145,10 +155,12 @@ class PathBuilder {
   std::chrono::system_clock::time_point at_;
   std::vector<Anchor> anchors_;
   std::vector<const Certificate*> path_;
-  std::size_t checks_ = 0;
+  std::map<std::pair<const Certificate*, const Certificate*>, bool> signatures_;
+  bool exhausted_ = false;
+  std::size_t nc_budget_ = kMaxNameConstraintChecks;
   policy::ChainResult result_;
   policy::ChainResult failure_;
-  std::size_t failure_depth_ = 0;
+  std::size_t failure_length_ = 0;
 };
 
 }  // namespace
@@ -158,7 +170,7 @@ policy::ChainResult validate_chain(const std::vector<Certificate>& chain, const 
   if (chain.empty()) return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = "no certificate presented", .error_subject = {}};
   if (chain.size() > kMaxPresentedCertificates) {
     return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = "more than 16 certificates presented",
-            .error_subject = chain.front().subject()};
+            .error_subject = chain.front().subject(), .error_depth = 0};
   }
   return PathBuilder(chain, trustpoints, at).run();
 }

@@ -1,0 +1,318 @@
+// RFC 5280 §6.1 path checks and Sealpost's certificate profile (see path_checks.h).
+// Untrusted input: the certificates' DER, read through Botan and general_names.h.
+#include "tls/path_checks.h"
+
+#include <botan/asn1_obj.h>
+#include <botan/ber_dec.h>
+#include <botan/pk_keys.h>
+#include <botan/x509cert.h>
+
+#include <algorithm>
+#include <array>
+
+#include "tls/general_names.h"
+#include "tls/name_constraints.h"
+
+namespace sealpost::tls {
+namespace {
+
+namespace oid {
+constexpr std::string_view kSubjectKeyId = "2.5.29.14";
+constexpr std::string_view kKeyUsage = "2.5.29.15";
+constexpr std::string_view kSubjectAltName = "2.5.29.17";
+constexpr std::string_view kIssuerAltName = "2.5.29.18";
+constexpr std::string_view kBasicConstraints = "2.5.29.19";
+constexpr std::string_view kNameConstraints = "2.5.29.30";
+constexpr std::string_view kCrlDistributionPoints = "2.5.29.31";
+constexpr std::string_view kCertificatePolicies = "2.5.29.32";
+constexpr std::string_view kPolicyMappings = "2.5.29.33";
+constexpr std::string_view kAuthorityKeyId = "2.5.29.35";
+constexpr std::string_view kPolicyConstraints = "2.5.29.36";
+constexpr std::string_view kExtKeyUsage = "2.5.29.37";
+constexpr std::string_view kFreshestCrl = "2.5.29.46";
+constexpr std::string_view kInhibitAnyPolicy = "2.5.29.54";
+constexpr std::string_view kAuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";
+constexpr std::string_view kSubjectInfoAccess = "1.3.6.1.5.5.7.1.11";
+constexpr std::string_view kSctList = "1.3.6.1.4.1.11129.2.4.2";
+constexpr std::string_view kServerAuth = "1.3.6.1.5.5.7.3.1";
+constexpr std::string_view kAnyEku = "2.5.29.37.0";
+constexpr std::string_view kRsa = "1.2.840.113549.1.1.1";
+constexpr std::string_view kRsaPss = "1.2.840.113549.1.1.10";
+constexpr std::string_view kDsa = "1.2.840.10040.4.1";
+constexpr std::string_view kEc = "1.2.840.10045.2.1";
+constexpr std::string_view kEd25519 = "1.3.101.112";
+}  // namespace oid
+
+// RFC 5280 §4.2: "A certificate-using system MUST reject the certificate if it encounters a
+// critical extension it does not recognize". These are the ones whose meaning we either
+// enforce here or that carry no constraint a validator must apply. Certificate policies are
+// not processed (initial-policy-set any-policy, no explicit policy required), so a policy
+// constraint that requires an explicit policy is refused where it is read.
+constexpr std::array kUnderstood = {oid::kSubjectKeyId,       oid::kKeyUsage,         oid::kSubjectAltName,
+                                    oid::kIssuerAltName,      oid::kBasicConstraints, oid::kNameConstraints,
+                                    oid::kCrlDistributionPoints, oid::kCertificatePolicies, oid::kPolicyMappings,
+                                    oid::kAuthorityKeyId,     oid::kPolicyConstraints, oid::kExtKeyUsage,
+                                    oid::kFreshestCrl,        oid::kInhibitAnyPolicy, oid::kAuthorityInfoAccess,
+                                    oid::kSubjectInfoAccess,  oid::kSctList};
+
+// Named curves a CA/B-conforming certificate may carry (BR §6.1.5), as DER OIDs.
+constexpr std::pair<std::string_view, std::string_view> kCurves[] = {
+    {"\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07", "P-256"},
+    {"\x06\x05\x2b\x81\x04\x00\x22", "P-384"},
+    {"\x06\x05\x2b\x81\x04\x00\x23", "P-521"}};
+
+enum class Role { kPinned, kLeaf, kIssuer, kRoot };
+
+struct Facts {
+  std::vector<RawExtension> extensions;
+  const RawExtension* find(std::string_view id) const {
+    for (const auto& e : extensions) {
+      if (e.oid == id) return &e;
+    }
+    return nullptr;
+  }
+};
+
+struct BasicConstraints {
+  bool ca = false;
+  bool has_path_len = false;
+};
+
+Result<BasicConstraints> read_basic_constraints(const RawExtension& e) {
+  BasicConstraints bc;
+  try {
+    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_cons(Botan::SEQUENCE);
+    seq.decode_optional(bc.ca, Botan::BOOLEAN, Botan::UNIVERSAL, false);
+    if (seq.more_items()) {
+      std::size_t len = 0;
+      seq.decode(len);
+      bc.has_path_len = true;
+    }
+    seq.verify_end();
+  } catch (const std::exception& ex) {
+    return Error{std::string("malformed basicConstraints: ") + ex.what()};
+  }
+  return bc;
+}
+
+Result<std::vector<std::string>> read_eku(const RawExtension& e) {
+  std::vector<std::string> out;
+  try {
+    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_cons(Botan::SEQUENCE);
+    while (seq.more_items()) {
+      Botan::OID o;
+      seq.decode(o);
+      out.push_back(o.to_string());
+    }
+  } catch (const std::exception& ex) {
+    return Error{std::string("malformed extendedKeyUsage: ") + ex.what()};
+  }
+  return out;
+}
+
+struct AuthorityKeyId {
+  std::vector<std::uint8_t> key_id;
+  bool has_issuer_or_serial = false;
+};
+
+Result<AuthorityKeyId> read_aki(const RawExtension& e) {
+  AuthorityKeyId aki;
+  try {
+    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_cons(Botan::SEQUENCE);
+    while (seq.more_items()) {
+      const Botan::BER_Object obj = seq.get_next_object();
+      if (obj.is_a(0, Botan::CONTEXT_SPECIFIC)) {
+        aki.key_id.assign(obj.bits(), obj.bits() + obj.length());
+      } else {
+        aki.has_issuer_or_serial = true;
+      }
+    }
+  } catch (const std::exception& ex) {
+    return Error{std::string("malformed authorityKeyIdentifier: ") + ex.what()};
+  }
+  return aki;
+}
+
+std::string check_key(const Botan::X509_Certificate& b) {
+  const auto& alg = b.subject_public_key_algo();
+  const std::string id = alg.get_oid().to_string();
+  if (id == oid::kEc) {
+    const auto& p = alg.get_parameters();
+    const std::string_view der(reinterpret_cast<const char*>(p.data()), p.size());
+    if (!der.empty() && der.front() == 0x30) return "EC key with explicitly encoded curve parameters (RFC 5480 §2.1.1: named curves only)";
+    for (const auto& [curve, name] : kCurves) {
+      if (der == curve) return {};
+    }
+    return "EC key on a curve other than P-256, P-384 and P-521";
+  }
+  if (id == oid::kEd25519) return {};
+  if (id == oid::kDsa) return "DSA key (not accepted for TLS server certificates)";
+  if (id != oid::kRsa && id != oid::kRsaPss) return "public key algorithm " + id + " is not accepted";
+  try {
+    const auto key = b.load_subject_public_key();
+    const std::size_t bits = key->key_length();
+    if (bits < kMinRsaBits) return "key too small: RSA " + std::to_string(bits) + " bits";
+    if (bits % 8 != 0) return "RSA modulus of " + std::to_string(bits) + " bits is not a multiple of 8 (CA/B BR §6.1.5)";
+  } catch (const std::exception& e) {
+    return std::string("public key cannot be decoded: ") + e.what();
+  }
+  return {};
+}
+
+// What the certificate is on its own, whatever its place: encoding, extensions, key.
+std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, Role role) {
+  for (std::size_t i = 0; i < f.extensions.size(); ++i) {
+    const RawExtension& e = f.extensions[i];
+    for (std::size_t j = 0; j < i; ++j) {
+      // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
+      if (f.extensions[j].oid == e.oid) return "extension " + e.oid + " appears twice (RFC 5280 §4.2)";
+    }
+    if (e.critical && std::find(kUnderstood.begin(), kUnderstood.end(), e.oid) == kUnderstood.end()) {
+      return "unknown critical extension " + e.oid + " (RFC 5280 §4.2)";
+    }
+  }
+  if (auto weak = check_key(b); !weak.empty()) return weak;
+  if (role == Role::kPinned) return {};  // the operator trusts exactly this certificate
+
+  if (b.x509_version() != 3) return "version " + std::to_string(b.x509_version()) + " certificate (v3 required)";
+  const auto& serial = b.serial_number();
+  if (b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
+  if (std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
+  // DER keeps a leading zero octet for a positive number whose top bit is set.
+  const std::size_t octets = serial.size() - (serial.size() > 1 && serial.front() == 0 ? 1 : 0);
+  if (octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
+
+  if (const auto* ski = f.find(oid::kSubjectKeyId); ski && ski->critical) return "critical subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
+  const bool self_signed = b.is_self_signed();
+  if (const auto* e = f.find(oid::kAuthorityKeyId)) {
+    if (e->critical) return "critical authorityKeyIdentifier (RFC 5280 §4.2.1.1)";
+    auto aki = read_aki(*e);
+    if (!aki) return aki.error().message;
+    if (aki->has_issuer_or_serial) return "authorityKeyIdentifier with authorityCertIssuer or serial (CA/B BR §7.1.2.11.1)";
+    if (aki->key_id.empty()) return "authorityKeyIdentifier without keyIdentifier (CA/B BR §7.1.2.11.1)";
+    if (self_signed && aki->key_id != b.subject_key_id()) return "self-signed certificate whose authorityKeyIdentifier is not its subjectKeyIdentifier";
+  } else if (!self_signed) {
+    return "no authorityKeyIdentifier (RFC 5280 §4.2.1.1)";
+  }
+
+  BasicConstraints bc;
+  const auto* bc_ext = f.find(oid::kBasicConstraints);
+  if (bc_ext) {
+    auto r = read_basic_constraints(*bc_ext);
+    if (!r) return r.error().message;
+    bc = *r;
+  }
+  const Botan::Key_Constraints ku = b.constraints();
+  const bool has_ku = f.find(oid::kKeyUsage) != nullptr;
+  const bool cert_sign = has_ku && (ku & Botan::KEY_CERT_SIGN);
+  // RFC 5280 §4.2.1.3/§4.2.1.9: keyCertSign only with cA, pathLenConstraint only with cA.
+  if (cert_sign && !bc.ca) return "keyUsage keyCertSign without basicConstraints cA (RFC 5280 §4.2.1.3)";
+  if (bc.has_path_len && !bc.ca) return "pathLenConstraint without basicConstraints cA (RFC 5280 §4.2.1.9)";
+
+  const auto* eku_ext = f.find(oid::kExtKeyUsage);
+  std::vector<std::string> eku;
+  if (eku_ext) {
+    auto r = read_eku(*eku_ext);
+    if (!r) return r.error().message;
+    eku = std::move(*r);
+    if (eku.empty()) return "empty extendedKeyUsage (RFC 5280 §4.2.1.12: at least one purpose)";
+  }
+  const auto has = [&](std::string_view purpose) { return std::find(eku.begin(), eku.end(), purpose) != eku.end(); };
+
+  if (role == Role::kLeaf) {
+    if (bc.ca) return "the server's certificate is a CA certificate (basicConstraints cA)";
+    if (cert_sign) return "the server's certificate may sign certificates (keyUsage keyCertSign)";
+    if (has_ku && !(ku & (Botan::DIGITAL_SIGNATURE | Botan::KEY_ENCIPHERMENT | Botan::KEY_AGREEMENT))) {
+      return "keyUsage allows neither digitalSignature, keyEncipherment nor keyAgreement";
+    }
+    if (f.find(oid::kNameConstraints)) return "nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)";
+    if (!eku_ext) return "certificate is not valid for TLS server use (no extended key usage; CA/B BR §7.1.2.7.10)";
+    if (eku_ext->critical) return "critical extendedKeyUsage in the server's certificate (CA/B BR §7.1.2.7.10)";
+    if (has(oid::kAnyEku)) return "anyExtendedKeyUsage in the server's certificate (CA/B BR §7.1.2.7.10)";
+    if (!has(oid::kServerAuth)) return "certificate is not valid for TLS server use (extended key usage)";
+    return {};
+  }
+  // An issuer: a CA, RFC 5280 §6.1.4 (k) and (n).
+  if (!bc.ca || (has_ku && !cert_sign)) return "issuer is not a CA certificate (basic constraints or key usage)";
+  if (!bc_ext->critical) return "basicConstraints of a CA certificate is not critical (RFC 5280 §4.2.1.9)";
+  if (b.raw_subject_dn().size() <= 2) return "CA certificate with an empty subject (RFC 5280 §4.1.2.6)";
+  if (!f.find(oid::kSubjectKeyId)) return "CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
+  if (eku_ext && role == Role::kRoot) return "root certificate with extendedKeyUsage (CA/B BR §7.1.2.1.2)";
+  if (eku_ext && !has(oid::kServerAuth) && !has(oid::kAnyEku)) return "issuer's extendedKeyUsage does not allow TLS server use";
+  if (const auto* pc = f.find(oid::kPolicyConstraints)) {
+    try {
+      Botan::BER_Decoder seq = Botan::BER_Decoder(pc->value).start_cons(Botan::SEQUENCE);
+      if (seq.more_items() && seq.get_next_object().is_a(0, Botan::CONTEXT_SPECIFIC)) {
+        return "policyConstraints requireExplicitPolicy (certificate policies are not processed)";
+      }
+    } catch (const std::exception& ex) {
+      return std::string("malformed policyConstraints: ") + ex.what();
+    }
+  }
+  return {};
+}
+
+bool self_issued(const Botan::X509_Certificate& b) { return b.raw_subject_dn() == b.raw_issuer_dn(); }
+
+std::string validity(const Botan::X509_Certificate& b, std::chrono::system_clock::time_point at) {
+  const Botan::X509_Time now(at);
+  if (b.not_before().cmp(now) > 0) return "certificate is not yet valid (from " + b.not_before().readable_string() + ")";
+  if (b.not_after().cmp(now) < 0) return "certificate has expired (on " + b.not_after().readable_string() + ")";
+  return {};
+}
+
+}  // namespace
+
+std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path,
+                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget) {
+  const std::size_t n = path.size();
+  std::vector<Facts> facts(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Botan::X509_Certificate& b = path[i]->botan();
+    if (auto why = validity(b, at); !why.empty()) return PathFailure{i, why};
+    auto ext = read_extensions(b);
+    if (!ext) return PathFailure{i, ext.error().message};
+    facts[i].extensions = std::move(*ext);
+    const Role role = n == 1 ? Role::kPinned : i == 0 ? Role::kLeaf : (i == n - 1 && b.is_self_signed()) ? Role::kRoot : Role::kIssuer;
+    if (auto why = check_certificate(b, facts[i], role); !why.empty()) return PathFailure{i, why};
+  }
+  if (n == 1) return std::nullopt;
+
+  // §6.1.4 (l)–(m), from the anchor down: the anchor's own limit starts the count, and a
+  // self-issued intermediate "is not counted".
+  std::size_t max_path = path.back()->botan().path_limit();
+  std::size_t limited_by = n - 1;
+  for (std::size_t i = n - 1; i-- > 1;) {
+    const Botan::X509_Certificate& b = path[i]->botan();
+    if (!self_issued(b)) {
+      if (max_path == 0) {
+        return PathFailure{i, "path length constraint exceeded (set by " + path[limited_by]->subject() + ")"};
+      }
+      --max_path;
+    }
+    if (b.path_limit() < max_path) {
+      max_path = b.path_limit();
+      limited_by = i;
+    }
+  }
+
+  // §6.1.3 (b)–(c): each CA's subtrees bind every certificate below it, except self-issued
+  // intermediates; a malformed constraint refuses the path whatever it would have said.
+  std::vector<std::optional<ConstrainedNames>> names(n);
+  for (std::size_t k = 1; k < n; ++k) {
+    const RawExtension* e = facts[k].find(oid::kNameConstraints);
+    if (!e) continue;
+    auto nc = parse_name_constraints(e->value);
+    if (!nc) return PathFailure{k, "name constraints: " + nc.error().message};
+    for (std::size_t j = 0; j < k; ++j) {
+      if (j > 0 && self_issued(path[j]->botan())) continue;
+      if (!names[j]) names[j] = constrained_names(path[j]->botan(), facts[j].extensions, j == 0);
+      if (auto why = check_name_constraints(*nc, *names[j], nc_budget); !why.empty()) {
+        return PathFailure{j, "name constraints of " + path[k]->subject() + ": " + why};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace sealpost::tls
