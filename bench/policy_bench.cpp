@@ -86,6 +86,29 @@ void BM_ChainValidation(benchmark::State& state) {
 }
 BENCHMARK(BM_ChainValidation)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
+// Hostile input, from bench/make-pathological-pki.sh: arg 0, a leaf whose issuer's subject
+// is shared by 15 presented certificates and 100 anchors, none of them its signer (refused
+// when the signature budget runs out); arg 1, a root with 1,000 permitted dNSName subtrees
+// and a leaf with 100 names in the last of them (100,000 comparisons, accepted).
+void BM_ChainValidationPathological(benchmark::State& state) {
+  const char* dir = std::getenv("SEALPOST_BENCH_PATHOLOGICAL");
+  if (!dir) {
+    state.SkipWithError("set SEALPOST_BENCH_PATHOLOGICAL");
+    return;
+  }
+  const bool crowd = state.range(0) == 0;
+  tls::TrustStore store;
+  store.add({.name = "anchors", .certificates = read(std::string(dir) + (crowd ? "/crowd-anchors.pem" : "/nc-root.pem"))});
+  const auto chain = read(std::string(dir) + (crowd ? "/crowd-chain.pem" : "/nc-leaf.pem"));
+  const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));
+  for (auto _ : state) {
+    auto r = tls::validate_chain(chain, store.trustpoints(), at);
+    if (r.ok == crowd) state.SkipWithError(r.ok ? "accepted a chain no anchor signed" : r.error.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_ChainValidationPathological)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

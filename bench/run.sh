@@ -13,7 +13,8 @@ trap 'build/tests/dns_peers stop "$work/dns" >/dev/null 2>&1 || true
 bash tests/pki/make-test-pki.sh "$work/pki" > /dev/null
 build/tests/dns_peers start "$work/dns" > /dev/null
 . "$work/dns/peers.env"
-SEALPOST_BENCH_PKI=$work/pki build/bench/policy_bench "$@"
+bash bench/make-pathological-pki.sh "$work/pathological"
+SEALPOST_BENCH_PKI=$work/pki SEALPOST_BENCH_PATHOLOGICAL=$work/pathological build/bench/policy_bench "$@"
 SEALPOST_BENCH_NSD_PORT=$NSD_PORT build/bench/dns_bench "$@"
 bash tests/support/smtp-peers.sh start "$work/smtp" "$work/pki" > /dev/null
 . "$work/smtp/peers.env"

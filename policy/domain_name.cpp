@@ -46,6 +46,8 @@ Result<std::string> normalize(std::string_view raw, bool allow_star) {
     const std::size_t len = dot - start;
     if (len == 0) return Error{"has an empty label"};
     if (len > kMaxDnsLabelOctets) return Error{"has a label longer than 63 octets"};
+    // RFC 1123 §2.1 / RFC 5890 §2.3.1 (LDH labels): a label neither starts nor ends with a hyphen.
+    if (name[start] == '-' || name[dot - 1] == '-') return Error{"has a label that starts or ends with a hyphen"};
     start = dot + 1;
   }
   return name;

@@ -1,5 +1,6 @@
 // DNS names as Sealpost compares them (TLS-POLICY.md §3–4, RFC 9525 §6.3, RFC 1035 §2.3.4):
-// ASCII lowercase, one trailing dot removed, labels 1–63 octets, name at most 253 octets,
+// ASCII lowercase, one trailing dot removed, labels 1–63 octets not starting or ending with a
+// hyphen (RFC 1123 §2.1, RFC 5890 §2.3.1), name at most 253 octets,
 // only letters, digits, hyphen and dot. Presented names (from certificates, untrusted) may
 // carry one wildcard as their whole left-most label followed by at least two labels;
 // reference names (from the operator, DNS or the envelope) never carry one.

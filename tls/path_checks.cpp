@@ -4,6 +4,7 @@
 
 #include <botan/asn1_obj.h>
 #include <botan/ber_dec.h>
+#include <botan/bigint.h>
 #include <botan/pk_keys.h>
 #include <botan/x509cert.h>
 
@@ -149,8 +150,11 @@ std::string check_key(const Botan::X509_Certificate& b) {
   if (id == oid::kDsa) return "DSA key (not accepted for TLS server certificates)";
   if (id != oid::kRsa && id != oid::kRsaPss) return "public key algorithm " + id + " is not accepted";
   try {
-    const auto key = b.load_subject_public_key();
-    const std::size_t bits = key->key_length();
+    // The modulus read from the RSAPublicKey (RFC 8017 §A.1.1): loading the key would cost
+    // Botan's Montgomery set-up, the dearest step of a validation.
+    Botan::BigInt modulus;
+    Botan::BER_Decoder(b.subject_public_key_bitstring()).start_cons(Botan::SEQUENCE).decode(modulus);
+    const std::size_t bits = modulus.bits();
     if (bits < kMinRsaBits) return "key too small: RSA " + std::to_string(bits) + " bits";
     if (bits % 8 != 0) return "RSA modulus of " + std::to_string(bits) + " bits is not a multiple of 8 (CA/B BR §6.1.5)";
   } catch (const std::exception& e) {

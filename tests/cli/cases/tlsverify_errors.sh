@@ -22,3 +22,4 @@ run tlsverify --offline --chain pki/mx1-chain.pem --trust pki/root.pem --no-syst
 run tlsverify --offline --chain pki/mx1-chain.pem --trust pki/root.pem --no-system-trust --recipient-domain example.com --mx 'bad host'
 run frobnicate
 run --etc
+run tlsverify --offline --chain pki/mx1-chain.pem --trust pki/root.pem --no-system-trust --recipient-domain=mx-.example.com
