@@ -8,6 +8,12 @@ Result<VerificationTrace> verify_certificate(TlsSetting setting, ChainResult cha
   VerificationTrace t{.setting = setting, .rules = identity_rules_for(setting), .chain = std::move(chain),
                       .presented = presented_ids(leaf), .ref_ids = {}, .identity = {}, .verified = false,
                       .verdict = {}};
+  for (auto& p : t.presented) {
+    if (p.kind != PresentedKind::kCnId || p.is_malformed()) continue;
+    for (const auto& cn : t.chain.cns_outside_constraints) {
+      if (p.value == cn) p.malformed = "is outside the name constraints of a CA on the path";
+    }
+  }
   auto refs = build_reference_ids(facts, t.rules);
   if (!refs) return refs.error();
   t.ref_ids = std::move(*refs);

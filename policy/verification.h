@@ -24,6 +24,10 @@ struct ChainResult {
   std::string error;         // why the chain failed, when !ok
   std::string error_subject; // the certificate the error concerns
   int error_depth = -1;      // its place in the path: 0 the leaf, 1 its issuer, …; -1 none
+  // Host-name CNs of a leaf with dNSName SANs that a CA's name constraints do not allow: the
+  // chain stands (RFC 5280 constrains SANs), but these CN-IDs never match (TLS-POLICY.md §8
+  // would otherwise let a constrained CA vouch for any name through the CN).
+  std::vector<std::string> cns_outside_constraints;
 };
 
 struct VerificationTrace {

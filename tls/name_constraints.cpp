@@ -6,6 +6,8 @@
 #include <botan/ber_dec.h>
 #include <botan/x509cert.h>
 
+#include <algorithm>
+
 #include "policy/domain_name.h"
 #include "policy/ip_address.h"
 
@@ -220,7 +222,7 @@ ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const st
       if (a.oid == kEmailAttribute) n.unchecked.emplace_back(GeneralNameType::kRfc822, a.value);
       if (leaf && a.oid == kCommonName) {
         // Only a CN that is a host name is one: "Example Mail Server" constrains nothing.
-        if (auto host = policy::normalize_presented_name(a.value)) n.dns.push_back(*host);
+        if (auto host = policy::normalize_presented_name(a.value)) n.cn_hosts.push_back(*host);
       }
     }
     if (!dn->empty()) n.dirs.push_back(std::move(*dn));
@@ -268,13 +270,23 @@ ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const st
   return n;
 }
 
-std::string check_name_constraints(const NameConstraints& nc, const ConstrainedNames& names, std::size_t& budget) {
-  for (const auto& name : names.dns) {
-    auto why = check_one(
+std::string check_name_constraints(const NameConstraints& nc, const ConstrainedNames& names, std::size_t& budget,
+                                   std::vector<std::string>& cns_outside) {
+  const auto check_dns = [&](const std::string& name) {
+    return check_one(
         nc, GeneralNameType::kDns, name, "'" + name + "'",
         [](const std::string& n, const NameSubtree& s) { return dns_permitted(n, s.dns); },
         [](const std::string& n, const NameSubtree& s) { return dns_excluded(n, s.dns); }, budget);
-    if (!why.empty()) return why;
+  };
+  for (const auto& name : names.dns) {
+    if (auto why = check_dns(name); !why.empty()) return why;
+  }
+  for (const auto& cn : names.cn_hosts) {
+    auto why = check_dns(cn);
+    if (why.empty()) continue;
+    // CA/B BR §7.1.2.10.8: without dNSName SANs the CN is the name, and it must comply.
+    if (names.dns.empty() || budget == 0) return why;
+    if (std::find(cns_outside.begin(), cns_outside.end(), cn) == cns_outside.end()) cns_outside.push_back(cn);
   }
   for (const auto& ip : names.ips) {
     auto why = check_one(nc, GeneralNameType::kIp, ip, ip_display(ip), ip_within, ip_within, budget);

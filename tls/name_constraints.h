@@ -39,7 +39,8 @@ Result<NameConstraints> parse_name_constraints(std::span<const std::uint8_t> der
 
 // The names of one certificate that constraints apply to.
 struct ConstrainedNames {
-  std::vector<std::string> dns;  // normalized; a wildcard name keeps its "*." label
+  std::vector<std::string> dns;  // SAN dNSNames, normalized; a wildcard name keeps its "*." label
+  std::vector<std::string> cn_hosts;  // the leaf's CNs that are host names, normalized
   std::vector<std::vector<std::uint8_t>> ips;
   std::vector<std::vector<DnAttribute>> dirs;  // the subject (when not empty) and SAN directoryNames
   std::vector<std::pair<GeneralNameType, std::string>> unchecked;  // other types; names we cannot read
@@ -50,7 +51,10 @@ ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const st
                                    bool leaf);
 
 // Empty when every name is allowed; otherwise which constraint refused which name.
-// `budget` counts comparisons down; reaching zero refuses.
-std::string check_name_constraints(const NameConstraints& nc, const ConstrainedNames& names, std::size_t& budget);
+// `budget` counts comparisons down; reaching zero refuses. The CN host names are checked as
+// dNSNames; when the certificate also has dNSName SANs, a CN outside the constraints does
+// not refuse it but is added to `cns_outside` (ChainResult::cns_outside_constraints).
+std::string check_name_constraints(const NameConstraints& nc, const ConstrainedNames& names, std::size_t& budget,
+                                   std::vector<std::string>& cns_outside);
 
 }  // namespace sealpost::tls

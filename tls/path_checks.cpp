@@ -268,7 +268,8 @@ std::string validity(const Botan::X509_Certificate& b, std::chrono::system_clock
 }  // namespace
 
 std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path,
-                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget) {
+                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget,
+                                      std::vector<std::string>& cns_outside) {
   const std::size_t n = path.size();
   std::vector<Facts> facts(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -311,7 +312,7 @@ std::optional<PathFailure> check_path(const std::vector<const Certificate*>& pat
     for (std::size_t j = 0; j < k; ++j) {
       if (j > 0 && self_issued(path[j]->botan())) continue;
       if (!names[j]) names[j] = constrained_names(path[j]->botan(), facts[j].extensions, j == 0);
-      if (auto why = check_name_constraints(*nc, *names[j], nc_budget); !why.empty()) {
+      if (auto why = check_name_constraints(*nc, *names[j], nc_budget, cns_outside); !why.empty()) {
         return PathFailure{j, "name constraints of " + path[k]->subject() + ": " + why};
       }
     }

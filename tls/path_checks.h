@@ -27,8 +27,10 @@ struct PathFailure {
 };
 
 // `path` runs from the leaf (front) to the anchor (back). `nc_budget` is shared by every path
-// of one validation (name_constraints.h).
+// of one validation (name_constraints.h); `cns_outside` receives the leaf's CN host names that
+// the constraints do not allow beside its dNSName SANs (policy::ChainResult).
 std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path,
-                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget);
+                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget,
+                                      std::vector<std::string>& cns_outside);
 
 }  // namespace sealpost::tls

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& c : certs) path.push_back(&c);
   if (path.size() <= tls::kMaxPathLength) {
     std::size_t budget = tls::kMaxNameConstraintChecks;
-    (void)tls::check_path(path, at, budget);
+    std::vector<std::string> cns;
+    (void)tls::check_path(path, at, budget, cns);
   }
   return 0;
 }

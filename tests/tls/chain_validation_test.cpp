@@ -190,3 +190,42 @@ TEST(ChainValidationCache, SameAnswerAndNeverStaleAcrossAnchorsOrTime) {
 
 }  // namespace
 }  // namespace sealpost::tls
+
+namespace sealpost::tls {
+namespace {
+
+std::vector<Certificate> chain_case(const std::string& name) { return test::pki_certs("chains/" + name + ".pem"); }
+
+TEST(ChainValidationNameConstraints, CnBesideSansOutsideTheConstraintsNeverMatches) {
+  // The root permits example.test; the leaf has SAN mx.example.test and CN bank.other.test.
+  // RFC 5280 constrains the SANs, so the chain stands, but the Verify rules consult the CN
+  // (TLS-POLICY.md §8): it must not let the constrained CA vouch for bank.other.test.
+  TrustStore store;
+  store.add({.name = "corp", .certificates = chain_case("nc-root-dns")});
+  const auto chain = store.validate(chain_case("nc-cn-beside-san"), test::kValidationTime);
+  ASSERT_TRUE(chain.ok) << chain.error;
+  EXPECT_EQ(chain.cns_outside_constraints, std::vector<std::string>{"bank.other.test"});
+  const auto names = chain_case("nc-cn-beside-san")[0].names();
+  const policy::DeliveryFacts facts{.recipient_domain = "bank.other.test", .mx_host = "mx.bank.other.test",
+                                    .connected_ip = {}, .ptr = {}, .route_hosts = {}};
+  for (const auto setting : {policy::TlsSetting::kRequiredVerify, policy::TlsSetting::kRequiredVerifyHosted}) {
+    auto t = policy::verify_certificate(setting, chain, names, facts);
+    ASSERT_TRUE(t);
+    EXPECT_FALSE(t->verified) << t->verdict;
+    bool cn_marked = false;
+    for (const auto& p : t->presented) {
+      cn_marked = cn_marked || (p.kind == policy::PresentedKind::kCnId && p.is_malformed() &&
+                                p.malformed == "is outside the name constraints of a CA on the path");
+    }
+    EXPECT_TRUE(cn_marked);
+  }
+  // Without the constraint the same CN would have matched (the mark is what refuses it).
+  auto unconstrained = chain;
+  unconstrained.cns_outside_constraints.clear();
+  auto t = policy::verify_certificate(policy::TlsSetting::kRequiredVerify, unconstrained, names, facts);
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->verified) << t->verdict;
+}
+
+}  // namespace
+}  // namespace sealpost::tls
