@@ -134,6 +134,54 @@ Result<AuthorityKeyId> read_aki(const RawExtension& e) {
   return aki;
 }
 
+// A known extension must be well-formed, critical or not: one we cannot read is one we do not
+// understand (RFC 5280 §4.2), and Botan 2 would quietly drop it. (A keyUsage without a bit set,
+// RFC 5280 §4.2.1.3, never gets here: Botan refuses the certificate when parsing it.)
+std::string check_extension_syntax(const RawExtension& e) {
+  const auto sequence_of = [&](std::string_view name, bool pairs) -> std::string {
+    Botan::BER_Decoder top(e.value);
+    Botan::BER_Decoder seq = top.start_cons(Botan::SEQUENCE);
+    std::size_t n = 0;
+    for (; seq.more_items(); ++n) {
+      Botan::BER_Decoder item = seq.start_cons(Botan::SEQUENCE);
+      if (pairs) {  // AccessDescription ::= SEQUENCE { accessMethod OID, accessLocation GeneralName }
+        Botan::OID method;
+        item.decode(method);
+        (void)item.get_next_object();
+        item.verify_end();
+      } else {
+        item.discard_remaining();
+      }
+    }
+    seq.verify_end();
+    top.verify_end();
+    return n == 0 ? "empty " + std::string(name) + " (RFC 5280: SIZE (1..MAX))" : std::string();
+  };
+  try {
+    if (e.oid == oid::kSubjectAltName || e.oid == oid::kIssuerAltName) {
+      auto names = decode_general_names(e.value);
+      if (!names) return names.error().message;
+      if (names->empty()) return "empty subjectAltName (RFC 5280 §4.2.1.6: SIZE (1..MAX))";
+    } else if (e.oid == oid::kAuthorityInfoAccess || e.oid == oid::kSubjectInfoAccess) {
+      const std::string name = e.oid == oid::kAuthorityInfoAccess ? "authorityInfoAccess" : "subjectInfoAccess";
+      if (e.critical) return "critical " + name + " (RFC 5280 §4.2.2: non-critical)";
+      return sequence_of(name, true);
+    } else if (e.oid == oid::kCertificatePolicies) {
+      return sequence_of("certificatePolicies", false);
+    } else if (e.oid == oid::kCrlDistributionPoints) {
+      return sequence_of("cRLDistributionPoints", false);
+    } else if (e.oid == oid::kSubjectKeyId) {
+      std::vector<std::uint8_t> id;
+      Botan::BER_Decoder(e.value).decode(id, Botan::OCTET_STRING).verify_end();
+    } else if (e.oid == oid::kPolicyConstraints && !e.critical) {
+      return "non-critical policyConstraints (RFC 5280 §4.2.1.11: conforming CAs mark it critical)";
+    }
+  } catch (const std::exception& ex) {
+    return "malformed extension " + e.oid + ": " + ex.what();
+  }
+  return {};
+}
+
 std::string check_key(const Botan::X509_Certificate& b) {
   const auto& alg = b.subject_public_key_algo();
   const std::string id = alg.get_oid().to_string();
@@ -174,6 +222,7 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
     if (e.critical && std::find(kUnderstood.begin(), kUnderstood.end(), e.oid) == kUnderstood.end()) {
       return "unknown critical extension " + e.oid + " (RFC 5280 §4.2)";
     }
+    if (auto why = check_extension_syntax(e); !why.empty()) return why;
   }
   if (auto weak = check_key(b); !weak.empty()) return weak;
   if (role == Role::kPinned) return {};  // the operator trusts exactly this certificate
@@ -224,6 +273,13 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   const auto has = [&](std::string_view purpose) { return std::find(eku.begin(), eku.end(), purpose) != eku.end(); };
 
   if (role == Role::kLeaf) {
+    const auto* san = f.find(oid::kSubjectAltName);
+    const bool empty_subject = b.raw_subject_dn().size() <= 2;
+    // RFC 5280 §4.2.1.6: "If the subject field contains an empty sequence, then the issuing CA
+    // MUST include a subjectAltName extension that is marked as critical." (A CA's subject
+    // may not be empty at all, below.)
+    if (empty_subject && (!san || !san->critical)) return "empty subject without a critical subjectAltName (RFC 5280 §4.2.1.6)";
+    if (san && san->critical && !empty_subject) return "critical subjectAltName beside a subject (CA/B BR §7.1.2.7.12)";
     if (bc.ca) return "the server's certificate is a CA certificate (basicConstraints cA)";
     if (cert_sign) return "the server's certificate may sign certificates (keyUsage keyCertSign)";
     if (has_ku && !(ku & (Botan::DIGITAL_SIGNATURE | Botan::KEY_ENCIPHERMENT | Botan::KEY_AGREEMENT))) {

@@ -244,5 +244,40 @@ authorityKeyIdentifier=keyid:always,issuer:always"
 cert ski-critical "/O=Sealpost Tests/CN=mx.example.test" int "$noaki
 subjectKeyIdentifier=critical,hash
 authorityKeyIdentifier=keyid:always"
+# 9. Extensions that are known but malformed, or flagged against the profile.
+bare='basicConstraints=critical,CA:FALSE
+extendedKeyUsage=serverAuth
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always'
+cert ext-aia-malformed "/O=Sealpost Tests/CN=mx.example.test" int "$bare
+keyUsage=critical,digitalSignature
+subjectAltName=DNS:mx.example.test
+1.3.6.1.5.5.7.1.1=DER:6d616c666f726d6564"
+cert ext-aia-critical "/O=Sealpost Tests/CN=mx.example.test" int "$bare
+keyUsage=critical,digitalSignature
+subjectAltName=DNS:mx.example.test
+authorityInfoAccess=critical,caIssuers;URI:http://ca.example.test/int.crt"
+cert ext-aia-ok "/O=Sealpost Tests/CN=mx.example.test" int "$bare
+keyUsage=critical,digitalSignature
+subjectAltName=DNS:mx.example.test
+authorityInfoAccess=caIssuers;URI:http://ca.example.test/int.crt"
+cert ext-san-malformed "/O=Sealpost Tests/CN=mx.example.test" int "$bare
+keyUsage=critical,digitalSignature
+2.5.29.17=DER:6578616d706c652e74657374"
+cert ext-san-critical "/O=Sealpost Tests/CN=mx.example.test" int "$bare
+keyUsage=critical,digitalSignature
+subjectAltName=critical,DNS:mx.example.test"
+cert ext-empty-subject-ok / int "$bare
+keyUsage=critical,digitalSignature
+subjectAltName=critical,DNS:mx.example.test"
+cert ext-empty-subject-noncritical-san / int "$bare
+keyUsage=critical,digitalSignature
+subjectAltName=DNS:mx.example.test"
+cert ext-ku-no-bits "/O=Sealpost Tests/CN=mx.example.test" int "$bare
+subjectAltName=DNS:mx.example.test
+2.5.29.15=critical,DER:03020000"
+cert ext-pc-noncritical "/O=Sealpost Tests/CN=ext-pc-noncritical" root "$int_ext
+policyConstraints=requireExplicitPolicy:3"
+leaf ext-pc-noncritical-leaf ext-pc-noncritical DNS:mx.example.test
 rm -f dn.cnf dsa.param
 echo "chain cases written to $out"

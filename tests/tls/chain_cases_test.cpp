@@ -23,6 +23,11 @@ std::vector<Case> load() {
   return cases;
 }
 
+// Botan refuses some malformed certificates when it parses them: the chain fails there.
+struct ParseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 std::vector<Certificate> certs(const std::string& list) {
   const std::string dir = test::pki_file("chains");
   std::vector<Certificate> out;
@@ -32,7 +37,7 @@ std::vector<Certificate> certs(const std::string& list) {
     std::stringstream text;
     text << in.rdbuf();
     auto parsed = read_pem_certificates(text.str(), name);
-    if (!parsed) throw std::runtime_error(parsed.error().message);
+    if (!parsed) throw ParseError(parsed.error().message);
     out.insert(out.end(), parsed->begin(), parsed->end());
   }
   return out;
@@ -46,7 +51,12 @@ TEST_P(ChainCases, Table) {
   const Case& c = GetParam();
   TrustStore store;
   store.add({.name = "anchors", .certificates = certs(c.anchors)});
-  const auto r = store.validate(certs(c.chain), test::kValidationTime);
+  policy::ChainResult r;
+  try {
+    r = store.validate(certs(c.chain), test::kValidationTime);
+  } catch (const ParseError& e) {
+    r = {.ok = false, .anchor = {}, .anchor_subject = {}, .error = e.what(), .error_subject = {}};
+  }
   if (c.expect == "valid") {
     EXPECT_TRUE(r.ok) << c.name << ": " << r.error << " (depth " << r.error_depth << ", " << r.error_subject << ")";
     return;
