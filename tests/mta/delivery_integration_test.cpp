@@ -112,11 +112,7 @@ std::vector<MatrixRow> matrix() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EverySettingEveryPeer, Matrix, testing::ValuesIn(matrix()),
-                         [](const auto& row_info) {
-                           std::string n = row_info.param.name;
-                           for (char& c : n) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return n;
-                         });
+                         [](const auto& row_info) { return test::test_name(row_info.param.name); });
 
 TEST_F(Delivery, FailsOverToTheNextMxHost) {
   const auto r = send("failover.mail.test", TlsSetting::kRequiredVerifyHosted);

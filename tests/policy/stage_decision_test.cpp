@@ -47,13 +47,7 @@ TEST_P(StageTable, Row) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, StageTable, testing::ValuesIn(load()),
-                         [](const testing::TestParamInfo<Row>& param_info) {
-                           std::string n = param_info.param.name;
-                           for (char& ch : n) {
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return n;
-                         });
+                         [](const testing::TestParamInfo<Row>& param_info) { return test::test_name(param_info.param.name); });
 
 TEST(StageDecision, ReasonsMatchTheSpecWording) {
   const StageFailure offer{.stage = Stage::kStarttlsOffer, .host = "mx1.example.com", .ip = "192.0.2.1",

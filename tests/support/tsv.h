@@ -2,6 +2,7 @@
 // '#' comments, \xNN escapes for bytes a text file cannot hold (NUL, control bytes).
 #pragma once
 
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -42,5 +43,13 @@ inline std::vector<std::vector<std::string>> read_tsv(const std::string& path, s
 }
 
 inline std::string data_path(const std::string& name) { return std::string(SEALPOST_TEST_DATA_DIR) + "/" + name; }
+
+// A case's name as a GoogleTest name: letters and digits kept, anything else '_'.
+inline std::string test_name(std::string name) {
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
 
 }  // namespace sealpost::test

@@ -67,13 +67,7 @@ TEST_P(ChainCases, Table) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, ChainCases, testing::ValuesIn(load()),
-                         [](const testing::TestParamInfo<Case>& param_info) {
-                           std::string n = param_info.param.name;
-                           for (char& ch : n) {
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return n;
-                         });
+                         [](const testing::TestParamInfo<Case>& param_info) { return test::test_name(param_info.param.name); });
 
 }  // namespace
 }  // namespace sealpost::tls
