@@ -69,7 +69,9 @@ class PathBuilder {
 
   bool complete(const Anchor& a) {
     std::vector<std::string> cns_outside;
-    if (auto f = check_path(path_, at_, nc_budget_, cns_outside)) return note(fail(std::move(f->why), f->depth));
+    if (auto f = check_path(path_, at_, nc_budget_, cns_outside, *a.trustpoint == kSystemTrustpoint)) {
+      return note(fail(std::move(f->why), f->depth));
+    }
     result_ = {.ok = true, .anchor = *a.trustpoint, .anchor_subject = a.cert->subject(), .error = {}, .error_subject = {},
                .error_depth = -1, .cns_outside_constraints = std::move(cns_outside)};
     return true;

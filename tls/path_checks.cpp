@@ -62,7 +62,12 @@ constexpr std::pair<std::string_view, std::string_view> kCurves[] = {
     {"\x06\x05\x2b\x81\x04\x00\x22", "P-384"},
     {"\x06\x05\x2b\x81\x04\x00\x23", "P-521"}};
 
-enum class Role { kPinned, kLeaf, kIssuer, kRoot };
+// kSystemRoot: a root from the system CA bundle, vetted by its root program. Seven of the 144
+// in Debian 12's bundle predate the encoding rules (non-critical basicConstraints: Go Daddy
+// and Starfield Class 2, Chunghwa ePKI; no SKI: Hongkong Post 1, TWCA Global; an AKI with
+// issuer and serial: Certigna, QuoVadis 2 and 3) and still anchor live chains: for them the
+// encoding checks are skipped, never the role, key or extension checks.
+enum class Role { kPinned, kLeaf, kIssuer, kRoot, kSystemRoot };
 
 struct Facts {
   std::vector<RawExtension> extensions;
@@ -227,17 +232,18 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   if (auto weak = check_key(b); !weak.empty()) return weak;
   if (role == Role::kPinned) return {};  // the operator trusts exactly this certificate
 
+  const bool encoding_checked = role != Role::kSystemRoot;
   if (b.x509_version() != 3) return "version " + std::to_string(b.x509_version()) + " certificate (v3 required)";
   const auto& serial = b.serial_number();
-  if (b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
-  if (std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
+  if (encoding_checked && b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
+  if (encoding_checked && std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
   // DER keeps a leading zero octet for a positive number whose top bit is set.
   const std::size_t octets = serial.size() - (serial.size() > 1 && serial.front() == 0 ? 1 : 0);
-  if (octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
+  if (encoding_checked && octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
 
   if (const auto* ski = f.find(oid::kSubjectKeyId); ski && ski->critical) return "critical subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
   const bool self_signed = b.is_self_signed();
-  if (const auto* e = f.find(oid::kAuthorityKeyId)) {
+  if (const auto* e = f.find(oid::kAuthorityKeyId); e && encoding_checked) {
     if (e->critical) return "critical authorityKeyIdentifier (RFC 5280 §4.2.1.1)";
     auto aki = read_aki(*e);
     if (!aki) return aki.error().message;
@@ -294,10 +300,10 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   }
   // An issuer: a CA, RFC 5280 §6.1.4 (k) and (n).
   if (!bc.ca || (has_ku && !cert_sign)) return "issuer is not a CA certificate (basic constraints or key usage)";
-  if (!bc_ext->critical) return "basicConstraints of a CA certificate is not critical (RFC 5280 §4.2.1.9)";
+  if (encoding_checked && !bc_ext->critical) return "basicConstraints of a CA certificate is not critical (RFC 5280 §4.2.1.9)";
   if (b.raw_subject_dn().size() <= 2) return "CA certificate with an empty subject (RFC 5280 §4.1.2.6)";
-  if (!f.find(oid::kSubjectKeyId)) return "CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
-  if (eku_ext && role == Role::kRoot) return "root certificate with extendedKeyUsage (CA/B BR §7.1.2.1.2)";
+  if (encoding_checked && !f.find(oid::kSubjectKeyId)) return "CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
+  if (eku_ext && role != Role::kIssuer) return "root certificate with extendedKeyUsage (CA/B BR §7.1.2.1.2)";
   if (eku_ext && !has(oid::kServerAuth) && !has(oid::kAnyEku)) return "issuer's extendedKeyUsage does not allow TLS server use";
   if (const auto* pc = f.find(oid::kPolicyConstraints)) {
     try {
@@ -325,7 +331,7 @@ std::string validity(const Botan::X509_Certificate& b, std::chrono::system_clock
 
 std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path,
                                       std::chrono::system_clock::time_point at, std::size_t& nc_budget,
-                                      std::vector<std::string>& cns_outside) {
+                                      std::vector<std::string>& cns_outside, bool system_anchor) {
   const std::size_t n = path.size();
   std::vector<Facts> facts(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -334,7 +340,11 @@ std::optional<PathFailure> check_path(const std::vector<const Certificate*>& pat
     auto ext = read_extensions(b);
     if (!ext) return PathFailure{i, ext.error().message};
     facts[i].extensions = std::move(*ext);
-    const Role role = n == 1 ? Role::kPinned : i == 0 ? Role::kLeaf : (i == n - 1 && b.is_self_signed()) ? Role::kRoot : Role::kIssuer;
+    const bool root = i == n - 1 && b.is_self_signed();
+    const Role role = n == 1  ? Role::kPinned
+                      : i == 0 ? Role::kLeaf
+                      : root   ? (system_anchor ? Role::kSystemRoot : Role::kRoot)
+                               : Role::kIssuer;
     if (auto why = check_certificate(b, facts[i], role); !why.empty()) return PathFailure{i, why};
   }
   if (n == 1) return std::nullopt;

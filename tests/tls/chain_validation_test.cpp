@@ -229,3 +229,28 @@ TEST(ChainValidationNameConstraints, CnBesideSansOutsideTheConstraintsNeverMatch
 
 }  // namespace
 }  // namespace sealpost::tls
+
+namespace sealpost::tls {
+namespace {
+
+TEST(ChainValidationSystemBundle, OldRootEncodingsAreAcceptedOnlyFromTheSystemBundle) {
+  // A root whose basicConstraints are not critical (as Go Daddy Class 2 in Debian's bundle):
+  // refused as an operator's trustpoint, accepted from the system CA bundle; its role, key and
+  // extensions are still checked there (a root that may not sign is refused either way).
+  const auto chain = test::pki_certs("chains/role-bc-noncrit-leaf.pem");
+  TrustStore operator_store;
+  operator_store.add({.name = "corp", .certificates = test::pki_certs("chains/role-bc-noncrit.pem")});
+  EXPECT_NE(operator_store.validate(chain, test::kValidationTime).error.find("not critical"), std::string::npos);
+  TrustStore system_store;
+  ASSERT_TRUE(system_store.load_system_bundle(test::pki_file("chains/role-bc-noncrit.pem")));
+  const auto r = system_store.validate(chain, test::kValidationTime);
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.anchor, "system");
+  TrustStore system_not_ca;
+  ASSERT_TRUE(system_not_ca.load_system_bundle(test::pki_file("chains/role-ku-nosign.pem")));
+  EXPECT_NE(system_not_ca.validate(test::pki_certs("chains/role-ku-nosign-leaf.pem"), test::kValidationTime).error.find("not a CA"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace sealpost::tls
