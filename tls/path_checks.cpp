@@ -250,8 +250,10 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
     if (aki->has_issuer_or_serial) return "authorityKeyIdentifier with authorityCertIssuer or serial (CA/B BR §7.1.2.11.1)";
     if (aki->key_id.empty()) return "authorityKeyIdentifier without keyIdentifier (CA/B BR §7.1.2.11.1)";
     if (self_signed && aki->key_id != b.subject_key_id()) return "self-signed certificate whose authorityKeyIdentifier is not its subjectKeyIdentifier";
-  } else if (!self_signed) {
-    return "no authorityKeyIdentifier (RFC 5280 §4.2.1.1)";
+  } else if (!self_signed && role != Role::kLeaf) {
+    // A server certificate without it is accepted: OpenSSL before 3.0 left it out of every
+    // certificate made with a SAN-only extension file, and path building does not need it.
+    return "CA certificate without authorityKeyIdentifier (RFC 5280 §4.2.1.1)";
   }
 
   BasicConstraints bc;
@@ -292,7 +294,10 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
       return "keyUsage allows neither digitalSignature, keyEncipherment nor keyAgreement";
     }
     if (f.find(oid::kNameConstraints)) return "nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)";
-    if (!eku_ext) return "certificate is not valid for TLS server use (no extended key usage; CA/B BR §7.1.2.7.10)";
+    // RFC 5280 §4.2.1.12: without the extension the key serves any purpose. CA/B BR
+    // §7.1.2.7.10 requires it of public CAs; private CAs (and `openssl x509 -req` with a
+    // SAN-only extension file) leave it out, and Postfix and OpenSSL accept that.
+    if (!eku_ext) return {};
     if (eku_ext->critical) return "critical extendedKeyUsage in the server's certificate (CA/B BR §7.1.2.7.10)";
     if (has(oid::kAnyEku)) return "anyExtendedKeyUsage in the server's certificate (CA/B BR §7.1.2.7.10)";
     if (!has(oid::kServerAuth)) return "certificate is not valid for TLS server use (extended key usage)";

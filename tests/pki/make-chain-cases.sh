@@ -237,6 +237,9 @@ subjectAltName=DNS:mx.example.test'
 cert aki-missing "/O=Sealpost Tests/CN=mx.example.test" int "$noaki
 subjectKeyIdentifier=none
 authorityKeyIdentifier=none"
+cert aki-missing-int "/O=Sealpost Tests/CN=aki-missing-int" root "$ca_ext
+authorityKeyIdentifier=none"
+leaf aki-missing-int-leaf aki-missing-int DNS:mx.example.test
 cert aki-critical "/O=Sealpost Tests/CN=mx.example.test" int "$noaki
 authorityKeyIdentifier=critical,keyid:always"
 cert aki-issuer-serial "/O=Sealpost Tests/CN=mx.example.test" int "$noaki
