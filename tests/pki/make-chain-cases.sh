@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 cd "$out"
 serial=8192
-at() { faketime -f '2025-01-01 00:00:00' "$@"; }
+# ISSUED and DAYS (environment) change one certificate's validity: ISSUED=2015-01-01 DAYS=365 cert …
+at() { faketime -f "${ISSUED:-2025-01-01 00:00:00}" "$@"; }
 
 # key NAME TYPE: ec (P-256), rsa2048, rsa2052, p192, dsa, explicit (P-256 with explicit parameters)
 key() {
@@ -44,10 +45,10 @@ cert() {
   printf '[x]\n%s\n' "$ext" > "$name.ext"
   openssl req -new -key "$name.key" -subj "$subj" -out "$name.csr" 2>/dev/null
   if [ "$issuer" = self ]; then
-    at openssl x509 -req -in "$name.csr" -signkey "$name.key" -days 3652 -set_serial "$ser" \
+    at openssl x509 -req -in "$name.csr" -signkey "$name.key" -days "${DAYS:-3652}" -set_serial "$ser" \
       -extfile "$name.ext" -extensions x -out "$name.pem" 2>/dev/null
   else
-    at openssl x509 -req -in "$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" -days 3652 -set_serial "$ser" \
+    at openssl x509 -req -in "$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" -days "${DAYS:-3652}" -set_serial "$ser" \
       -extfile "$name.ext" -extensions x -out "$name.pem" 2>/dev/null
   fi
   rm -f "$name.csr" "$name.ext"
@@ -204,16 +205,27 @@ leaf eku-int-client-leaf eku-int-client DNS:mx.example.test
 # 6. Path building: an expired and a renewed copy of one CA (same name and key), a
 # cross-signed root, issuers of one name with other keys, many certificates of one subject.
 cp int.key pb-old.key
-faketime -f '2015-01-01 00:00:00' openssl req -new -key pb-old.key -subj "/O=Sealpost Tests/CN=Case Intermediate" -out pb-old.csr
-faketime -f '2015-01-01 00:00:00' openssl x509 -req -in pb-old.csr -CA root.pem -CAkey root.key -days 365 \
-  -set_serial $((serial++)) -extfile <(printf '[x]\n%s\n' "$int_ext") -extensions x -out pb-old.pem 2>/dev/null
-rm -f pb-old.csr
+ISSUED='2015-01-01 00:00:00' DAYS=365 cert pb-old "/O=Sealpost Tests/CN=Case Intermediate" root "$int_ext"
 cert xroot "/O=Sealpost Tests/CN=Cross Root" self "$ca_ext"
 cert xint "/O=Sealpost Tests/CN=Cross Intermediate" xroot "$int_ext"
 leaf xleaf xint DNS:mx.example.test
 cp xroot.key xroot-by-root.key
 cert xroot-by-root "/O=Sealpost Tests/CN=Cross Root" root "$int_ext"
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do cert "pb-impostor$i" "/O=Sealpost Tests/CN=Case Intermediate" root "$int_ext"; done
+# Three CAs of four copies each (one name and key per CA, several issuers): A1–A3 expired,
+# C1–C3 signed by a key that only claims the root's name. Only leaf–A4–B*–C4–root holds; each
+# issuer–subject pair is checked once, so the 64-signature budget finds it.
+key pb-a ec; key pb-b ec; key pb-c ec
+cert pb-fake-root "/O=Sealpost Tests/CN=Case Root" self "$ca_ext"  # the root's name on another key
+for i in 1 2 3 4; do
+  cp pb-c.key "pb-c$i.key"
+  cert "pb-c$i" "/O=Sealpost Tests/CN=PB C" "$([ "$i" = 4 ] && echo root || echo pb-fake-root)" "$int_ext"
+done
+for i in 1 2 3 4; do cp pb-b.key "pb-b$i.key"; cert "pb-b$i" "/O=Sealpost Tests/CN=PB B" pb-c4 "$int_ext"; done
+for i in 1 2 3; do cp pb-a.key "pb-a$i.key"; ISSUED='2015-01-01 00:00:00' DAYS=365 cert "pb-a$i" "/O=Sealpost Tests/CN=PB A" pb-b4 "$int_ext"; done
+cp pb-a.key pb-a4.key
+cert pb-a4 "/O=Sealpost Tests/CN=PB A" pb-b4 "$int_ext"
+leaf pb-leaf pb-a4 DNS:mx.example.test
 
 # 7. Path length: a self-issued certificate (a root's key rollover) is not counted.
 cert pl-root "/O=Sealpost Tests/CN=PathLen Root" self 'basicConstraints=critical,CA:TRUE,pathlen:0
