@@ -99,12 +99,14 @@ Result<NameSubtree> read_subtree(Botan::BER_Decoder& subtree) {
   return s;
 }
 
-// `wildcard`: a presented "*.S" stands for every "x.S".
+// RFC 5280 §4.2.1.10: "any DNS name that can be constructed by simply adding zero or more
+// labels to the left-hand side of the name satisfies the name constraint".
 bool dns_within(std::string_view name, std::string_view tree) {
   if (tree.empty() || name == tree) return true;
   return name.size() > tree.size() && name.ends_with(tree) && name[name.size() - tree.size() - 1] == '.';
 }
 
+// A presented "*.S" stands for every "x.S": all of them are inside when S is.
 bool dns_permitted(std::string_view name, std::string_view tree) {
   if (name.starts_with("*.")) return dns_within(name.substr(2), tree);
   return dns_within(name, tree);
