@@ -57,10 +57,11 @@ constexpr std::array kUnderstood = {oid::kSubjectKeyId,       oid::kKeyUsage,   
                                     oid::kSubjectInfoAccess,  oid::kSctList};
 
 // Named curves a CA/B-conforming certificate may carry (BR §6.1.5), as DER OIDs.
-constexpr std::pair<std::string_view, std::string_view> kCurves[] = {
-    {"\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07", "P-256"},
-    {"\x06\x05\x2b\x81\x04\x00\x22", "P-384"},
-    {"\x06\x05\x2b\x81\x04\x00\x23", "P-521"}};
+// (sv literals: the P-384 and P-521 OIDs hold a zero octet.)
+using namespace std::string_view_literals;
+constexpr std::string_view kCurves[] = {"\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07"sv,  // P-256
+                                        "\x06\x05\x2b\x81\x04\x00\x22"sv,              // P-384
+                                        "\x06\x05\x2b\x81\x04\x00\x23"sv};             // P-521
 
 // kSystemRoot: a root from the system CA bundle, vetted by its root program. Seven of the 144
 // in Debian 12's bundle predate the encoding rules (non-critical basicConstraints: Go Daddy
@@ -194,7 +195,7 @@ std::string check_key(const Botan::X509_Certificate& b) {
     const auto& p = alg.get_parameters();
     const std::string_view der(reinterpret_cast<const char*>(p.data()), p.size());
     if (!der.empty() && der.front() == 0x30) return "EC key with explicitly encoded curve parameters (RFC 5480 §2.1.1: named curves only)";
-    for (const auto& [curve, name] : kCurves) {
+    for (const auto curve : kCurves) {
       if (der == curve) return {};
     }
     return "EC key on a curve other than P-256, P-384 and P-521";
@@ -217,7 +218,9 @@ std::string check_key(const Botan::X509_Certificate& b) {
 }
 
 // What the certificate is on its own, whatever its place: encoding, extensions, key.
-std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, Role role) {
+// `anchor`: the certificate ends the path; its serial number is the CA's own business (Starfield
+// Root G2, which anchors Amazon's chains, has serial 0).
+std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, Role role, bool anchor) {
   for (std::size_t i = 0; i < f.extensions.size(); ++i) {
     const RawExtension& e = f.extensions[i];
     for (std::size_t j = 0; j < i; ++j) {
@@ -235,11 +238,12 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   const bool encoding_checked = role != Role::kSystemRoot;
   if (b.x509_version() != 3) return "version " + std::to_string(b.x509_version()) + " certificate (v3 required)";
   const auto& serial = b.serial_number();
-  if (encoding_checked && b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
-  if (encoding_checked && std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
+  const bool serial_checked = !anchor;
+  if (serial_checked && b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
+  if (serial_checked && std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
   // DER keeps a leading zero octet for a positive number whose top bit is set.
   const std::size_t octets = serial.size() - (serial.size() > 1 && serial.front() == 0 ? 1 : 0);
-  if (encoding_checked && octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
+  if (serial_checked && octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
 
   if (const auto* ski = f.find(oid::kSubjectKeyId); ski && ski->critical) return "critical subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
   const bool self_signed = b.is_self_signed();
@@ -350,7 +354,7 @@ std::optional<PathFailure> check_path(const std::vector<const Certificate*>& pat
                       : i == 0 ? Role::kLeaf
                       : root   ? (system_anchor ? Role::kSystemRoot : Role::kRoot)
                                : Role::kIssuer;
-    if (auto why = check_certificate(b, facts[i], role); !why.empty()) return PathFailure{i, why};
+    if (auto why = check_certificate(b, facts[i], role, i == n - 1); !why.empty()) return PathFailure{i, why};
   }
   if (n == 1) return std::nullopt;
 

@@ -13,11 +13,13 @@ serial=8192
 # ISSUED and DAYS (environment) change one certificate's validity: ISSUED=2015-01-01 DAYS=365 cert …
 at() { faketime -f "${ISSUED:-2025-01-01 00:00:00}" "$@"; }
 
-# key NAME TYPE: ec (P-256), rsa2048, rsa2052, p192, dsa, explicit (P-256 with explicit parameters)
+# key NAME TYPE: ec (P-256), p384, p521, rsa2048, rsa2052, p192, dsa, explicit (P-256 with explicit parameters)
 key() {
   case "$2" in
     ec) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" ;;
     p192) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-192 -out "$1.key" ;;
+    p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1.key" ;;
+    p521) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$1.key" ;;
     rsa2048) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" ;;
     rsa2052) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2052 -out "$1.key" ;;
     dsa) openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 -out dsa.param
@@ -177,6 +179,9 @@ leaf key-dsa int DNS:mx.example.test '' dsa
 leaf key-p192 int DNS:mx.example.test '' p192
 leaf key-rsa2052 int DNS:mx.example.test '' rsa2052
 leaf key-explicit int DNS:mx.example.test '' explicit
+cert key-p384-root "/O=Sealpost Tests/CN=P-384 Root" self "$ca_ext" p384 0  # serial 0, as Starfield Root G2
+cert key-p521-int "/O=Sealpost Tests/CN=P-521 Intermediate" key-p384-root "$int_ext" p521
+leaf key-p384-leaf key-p521-int DNS:mx.example.test '' p384
 
 # 5. Extended key usage (README: the verifying settings' EKU rules).
 eku_leaf() {  # NAME EKU-LINE (empty: no EKU)
