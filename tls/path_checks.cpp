@@ -218,8 +218,8 @@ std::string check_key(const Botan::X509_Certificate& b) {
 }
 
 // What the certificate is on its own, whatever its place: encoding, extensions, key.
-// `anchor`: the certificate ends the path; its serial number is the CA's own business (Starfield
-// Root G2, which anchors Amazon's chains, has serial 0).
+// `anchor`: the certificate ends the path; a CA anchor's serial number is the CA's own business
+// (Starfield Root G2, which anchors Amazon's chains, has serial 0), a pinned leaf's is not.
 std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, Role role, bool anchor) {
   for (std::size_t i = 0; i < f.extensions.size(); ++i) {
     const RawExtension& e = f.extensions[i];
@@ -233,17 +233,17 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
     if (auto why = check_extension_syntax(e); !why.empty()) return why;
   }
   if (auto weak = check_key(b); !weak.empty()) return weak;
-  if (role == Role::kPinned) return {};  // the operator trusts exactly this certificate
-
-  const bool encoding_checked = role != Role::kSystemRoot;
-  if (b.x509_version() != 3) return "version " + std::to_string(b.x509_version()) + " certificate (v3 required)";
   const auto& serial = b.serial_number();
-  const bool serial_checked = !anchor;
+  const bool serial_checked = !anchor || role == Role::kPinned;
   if (serial_checked && b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
   if (serial_checked && std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
   // DER keeps a leading zero octet for a positive number whose top bit is set.
   const std::size_t octets = serial.size() - (serial.size() > 1 && serial.front() == 0 ? 1 : 0);
   if (serial_checked && octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
+  if (role == Role::kPinned) return {};  // the operator trusts exactly this certificate
+
+  const bool encoding_checked = role != Role::kSystemRoot;
+  if (b.x509_version() != 3) return "version " + std::to_string(b.x509_version()) + " certificate (v3 required)";
 
   if (const auto* ski = f.find(oid::kSubjectKeyId); ski && ski->critical) return "critical subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
   const bool self_signed = b.is_self_signed();
