@@ -95,12 +95,14 @@ O = Sealpost Tests
 [dn_other]
 O = Other Org
 CNF
-nc_dn() {  # NAME permitted|excluded SECTION
-  printf '[x]\n%s\nnameConstraints=critical,%s;dirName:%s\n' "$int_ext" "$2" "$3" > "$1.ext"
+nc_dn() {  # NAME permitted|excluded SECTION [self: a root]
+  local signer=(-CA root.pem -CAkey root.key) ext=$int_ext
+  [ "${4:-}" = self ] && signer=(-signkey "$1.key") && ext=$ca_ext
+  printf '[x]\n%s\nnameConstraints=critical,%s;dirName:%s\n' "$ext" "$2" "$3" > "$1.ext"
   cat dn.cnf >> "$1.ext"
   key "$1" ec
   openssl req -new -key "$1.key" -subj "/O=Sealpost Tests/CN=$1" -out "$1.csr" 2>/dev/null
-  at openssl x509 -req -in "$1.csr" -CA root.pem -CAkey root.key -days 3652 -set_serial $((serial++)) \
+  at openssl x509 -req -in "$1.csr" "${signer[@]}" -days 3652 -set_serial $((serial++)) \
     -extfile "$1.ext" -extensions x -out "$1.pem" 2>/dev/null
   rm -f "$1.csr" "$1.ext"
 }
@@ -110,6 +112,14 @@ nc_dn nc-dn-other permitted dn_other
 leaf nc-dn-other-out nc-dn-other DNS:mx.example.test
 nc_dn nc-dn-excl excluded dn_ok
 leaf nc-dn-excl-hit nc-dn-excl DNS:mx.example.test
+nc_dn nc-root-dn permitted dn_ok self
+leaf nc-root-dn-in nc-root-dn DNS:mx.example.test
+nc_dn nc-root-dn-other permitted dn_other self
+leaf nc-root-dn-out nc-root-dn-other DNS:mx.example.test
+nc_root nc-root-dns-excl 'excluded;DNS:bad.example.test'
+leaf nc-root-dns-excl-hit nc-root-dns-excl DNS:mx.bad.example.test '' ec '' mx.bad.example.test
+nc_int nc-int-ip-excl 'excluded;IP:192.0.2.0/255.255.255.0'
+leaf nc-int-ip-excl-hit nc-int-ip-excl DNS:mx.example.test,IP:192.0.2.9
 # Two constraints on one path: each narrows, none widens.
 nc_int nc-narrow 'permitted;DNS:sub.example.test' nc-root-dns
 leaf nc-narrow-out nc-narrow DNS:mx.example.test
