@@ -41,18 +41,17 @@ authorityKeyIdentifier=keyid:always'
 
 # cert NAME SUBJECT ISSUER EXTENSIONS [KEYTYPE] [SERIAL]: ISSUER "self" for a root; the
 # key of NAME is reused when NAME.key exists (a renewed or cross-signed copy of one CA).
+# SECTIONS (environment): a file of openssl config sections the extensions refer to.
 cert() {
   local name=$1 subj=$2 issuer=$3 ext=$4 type=${5:-ec} ser=${6:-$((serial++))}
+  local signer=(-CA "$issuer.pem" -CAkey "$issuer.key")
+  [ "$issuer" = self ] && signer=(-signkey "$name.key")
   [ -f "$name.key" ] || key "$name" "$type"
   printf '[x]\n%s\n' "$ext" > "$name.ext"
+  [ -n "${SECTIONS:-}" ] && cat "$SECTIONS" >> "$name.ext"
   openssl req -new -key "$name.key" -subj "$subj" -out "$name.csr" 2>/dev/null
-  if [ "$issuer" = self ]; then
-    at openssl x509 -req -in "$name.csr" -signkey "$name.key" -days "${DAYS:-3652}" -set_serial "$ser" \
-      -extfile "$name.ext" -extensions x -out "$name.pem" 2>/dev/null
-  else
-    at openssl x509 -req -in "$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" -days "${DAYS:-3652}" -set_serial "$ser" \
-      -extfile "$name.ext" -extensions x -out "$name.pem" 2>/dev/null
-  fi
+  at openssl x509 -req -in "$name.csr" "${signer[@]}" -days "${DAYS:-3652}" -set_serial "$ser" \
+    -extfile "$name.ext" -extensions x -out "$name.pem" 2>/dev/null
   rm -f "$name.csr" "$name.ext"
 }
 # leaf NAME ISSUER SAN [EXTRA] [KEYTYPE] [SERIAL] [CN]
@@ -96,15 +95,10 @@ O = Sealpost Tests
 O = Other Org
 CNF
 nc_dn() {  # NAME permitted|excluded SECTION [self: a root]
-  local signer=(-CA root.pem -CAkey root.key) ext=$int_ext
-  [ "${4:-}" = self ] && signer=(-signkey "$1.key") && ext=$ca_ext
-  printf '[x]\n%s\nnameConstraints=critical,%s;dirName:%s\n' "$ext" "$2" "$3" > "$1.ext"
-  cat dn.cnf >> "$1.ext"
-  key "$1" ec
-  openssl req -new -key "$1.key" -subj "/O=Sealpost Tests/CN=$1" -out "$1.csr" 2>/dev/null
-  at openssl x509 -req -in "$1.csr" "${signer[@]}" -days 3652 -set_serial $((serial++)) \
-    -extfile "$1.ext" -extensions x -out "$1.pem" 2>/dev/null
-  rm -f "$1.csr" "$1.ext"
+  local issuer=root ext=$int_ext
+  [ "${4:-}" = self ] && issuer=self ext=$ca_ext
+  SECTIONS=dn.cnf cert "$1" "/O=Sealpost Tests/CN=$1" "$issuer" "$ext
+nameConstraints=critical,$2;dirName:$3"
 }
 nc_dn nc-dn-perm permitted dn_ok
 leaf nc-dn-perm-in nc-dn-perm DNS:mx.example.test

@@ -3,7 +3,6 @@
 // openssl for this run into the test PKI's chains/ (CTest fixture `pki`).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "tests/support/test_pki.h"
@@ -29,16 +28,16 @@ struct ParseError : std::runtime_error {
 };
 
 std::vector<Certificate> certs(const std::string& list) {
-  const std::string dir = test::pki_file("chains");
   std::vector<Certificate> out;
   std::stringstream names(list);
   for (std::string name; std::getline(names, name, ',');) {
-    std::ifstream in(dir + "/" + name + ".pem");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto parsed = read_pem_certificates(text.str(), name);
-    if (!parsed) throw ParseError(parsed.error().message);
-    out.insert(out.end(), parsed->begin(), parsed->end());
+    std::vector<Certificate> parsed;
+    try {
+      parsed = test::pki_certs("chains/" + name + ".pem");
+    } catch (const std::runtime_error& e) {
+      throw ParseError(e.what());
+    }
+    out.insert(out.end(), parsed.begin(), parsed.end());
   }
   return out;
 }
