@@ -8,10 +8,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "mta/control_socket.h"
-#include "mta/relay_policy.h"
-#include "mta/spool.h"
-#include "mta/time_format.h"
+#include "mta/daemon/control_socket.h"
+#include "mta/config/relay_config_file.h"
+#include "mta/queue/spool.h"
+#include "policy/time_format.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -50,7 +50,7 @@ json message_json(const mta::QueuedMessage& m, const mta::QueueState& st) {
     rcpts.push_back(one);
   }
   const json next = st.next_attempt == 0 ? json(nullptr)
-                                         : json(mta::rfc3339_utc(std::chrono::system_clock::from_time_t(st.next_attempt)));
+                                         : json(policy::rfc3339_utc(std::chrono::system_clock::from_time_t(st.next_attempt)));
   return {{"id", m.id}, {"size", m.envelope.content.size()}, {"received", m.received}, {"client", m.client},
           {"sender", m.envelope.from}, {"held", st.held}, {"attempts", st.attempts}, {"next_attempt", next},
           {"recipients", rcpts}};

@@ -16,12 +16,12 @@
 #include <set>
 #include <thread>
 
-#include "mta/relay_policy.h"
-#include "mta/report_html.h"
-#include "mta/report_record.h"
-#include "mta/report_stats.h"
-#include "mta/report_tlsrpt.h"
-#include "mta/time_format.h"
+#include "mta/config/relay_config_file.h"
+#include "mta/report/report_html.h"
+#include "mta/report/outcome_reader.h"
+#include "mta/report/report_stats.h"
+#include "mta/report/report_tlsrpt.h"
+#include "policy/time_format.h"
 #include "policy/tls_setting.h"
 #include "tools/args.h"
 #include "tools/commands.h"
@@ -68,7 +68,7 @@ constexpr OptionSpec kOptions[] = {{.name = "log", .takes_value = true, .repeata
 // "YYYY-MM-DD" (the whole day) or what rfc3339_utc writes; the bound as the record compares it.
 Result<std::string> time_bound(const std::string& text, bool until) {
   const std::string full = text.size() == 10 ? text + (until ? "T23:59:59Z" : "T00:00:00Z") : text;
-  if (!mta::parse_rfc3339_utc(full)) return Error{"'" + text + "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"};
+  if (!policy::parse_rfc3339_utc(full)) return Error{"'" + text + "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"};
   return full;
 }
 

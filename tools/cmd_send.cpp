@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mta/config_file.h"
-#include "mta/time_format.h"
-#include "mta/trace_render.h"
+#include "mta/config/config_file.h"
+#include "policy/time_format.h"
+#include "mta/report/trace_render.h"
 #include "policy/domain_name.h"
 #include "policy/smtproutes.h"
 #include "tools/args.h"
@@ -173,7 +173,7 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
                          std::any_of(subject->begin(), subject->end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   std::string content = "From: <" + *from_addr + ">\r\nTo: " + join(to) + "\r\n";
   if (!cc.empty()) content += "Cc: " + join(cc) + "\r\n";
-  content += "Subject: " + *subject + "\r\nDate: " + mta::rfc5322_utc(std::chrono::system_clock::now()) + "\r\nMessage-ID: " +
+  content += "Subject: " + *subject + "\r\nDate: " + policy::rfc5322_utc(std::chrono::system_clock::now()) + "\r\nMessage-ID: " +
              message_id((*run)->session.helo_name) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
              "Content-Transfer-Encoding: " + (eight_bit ? "8bit" : "7bit") + "\r\n\r\n" + *body;
   mta::Envelope envelope{.from = *from_addr, .recipients = rcpts, .content = std::move(content)};

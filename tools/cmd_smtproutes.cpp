@@ -4,7 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "mta/config_file.h"
+#include "mta/config/config_file.h"
 #include "policy/smtproutes.h"
 #include "tools/args.h"
 #include "tools/commands.h"

@@ -4,15 +4,15 @@
 // Without --offline, tlsverify_live (cmd_tlsverify_live.cpp) connects to the hosts instead.
 #include <iostream>
 
-#include "mta/config_file.h"
-#include "mta/trace_render.h"
+#include "mta/config/config_file.h"
+#include "mta/report/trace_render.h"
 #include "policy/domain_name.h"
 #include "tls/pem.h"
 #include "tls/trust_store.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/live.h"
-#include "tools/rfc3339.h"
+#include "policy/time_format.h"
 
 namespace sealpost::cli {
 namespace {
@@ -104,7 +104,7 @@ int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& argv) {
 
   const auto setting = policy::parse_tls_setting(args.get("tls").value_or("required-verify"));
   if (!setting) return fail(kCmd, "--tls must be one of " + std::string(policy::kTlsSettingWords));
-  auto at = args.get("at") ? parse_rfc3339(*args.get("at")) : Result(std::chrono::system_clock::now());
+  auto at = args.get("at") ? policy::parse_rfc3339(*args.get("at")) : Result(std::chrono::system_clock::now());
   if (!at) return fail(kCmd, "--at " + at.error().message);
 
   policy::DeliveryFacts facts{.recipient_domain = *domain, .mx_host = args.get("mx"), .connected_ip = {}, .ptr = {},

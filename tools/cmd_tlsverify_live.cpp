@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mta/config_file.h"
-#include "mta/trace_render.h"
+#include "mta/config/config_file.h"
+#include "mta/report/trace_render.h"
 #include "policy/destconfig.h"
 #include "policy/domain_name.h"
 #include "policy/smtproutes.h"

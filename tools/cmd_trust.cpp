@@ -8,7 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "mta/config_file.h"
+#include "mta/config/config_file.h"
 #include "tls/pem.h"
 #include "tls/trust_store.h"
 #include "tools/args.h"

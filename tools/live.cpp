@@ -5,7 +5,7 @@
 
 #include "dns/cares_transport.h"
 #include "policy/domain_name.h"
-#include "tools/rfc3339.h"
+#include "policy/time_format.h"
 
 namespace sealpost::cli {
 
@@ -48,7 +48,7 @@ Result<std::unique_ptr<LiveRun>> live_run_from(const Context& ctx, const Args& a
                              .data_block = t, .data_end = t};
   }
   if (auto at = args.get("at")) {
-    auto t = parse_rfc3339(*at);
+    auto t = policy::parse_rfc3339(*at);
     if (!t) return Error{"--at " + t.error().message};
     run->session.validation_time = *t;
   }

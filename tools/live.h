@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "mta/delivery.h"
+#include "mta/client/delivery.h"
 #include "policy/result.h"
 #include "tls/trust_store.h"
 #include "tools/args.h"

@@ -15,8 +15,8 @@
 #include <spdlog/spdlog.h>
 
 #include "dns/cares_transport.h"
-#include "mta/relay.h"
-#include "mta/relay_policy.h"
+#include "mta/daemon/relay.h"
+#include "mta/daemon/config_set.h"
 
 namespace {
 
@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
       return fail("unknown argument '" + a + "' (usage: sealpostd [--etc DIR])");
     }
   }
-  auto policy = mta::load_relay_policy(etc);
+  auto policy = mta::load_config_set(etc);
   if (!policy) return fail(policy.error().message);
   const policy::RelayConfig& config = policy->config;
 

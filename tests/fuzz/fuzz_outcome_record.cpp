@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "mta/report_html.h"
-#include "mta/report_record.h"
-#include "mta/report_stats.h"
-#include "mta/report_tlsrpt.h"
+#include "mta/report/report_html.h"
+#include "mta/report/outcome_reader.h"
+#include "mta/report/report_stats.h"
+#include "mta/report/report_tlsrpt.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sealpost::mta;

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "mta/inbound_session.h"
+#include "mta/server/inbound_session.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sealpost::mta;

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "mta/smtp_reply.h"
+#include "mta/smtp/reply.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

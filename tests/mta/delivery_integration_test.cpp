@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "dns/cares_transport.h"
-#include "mta/delivery.h"
+#include "mta/client/delivery.h"
 #include "tests/support/dns_peers.h"
 #include "tests/support/scripted_smtp_server.h"
 #include "tests/support/smtp_peers.h"
@@ -14,6 +14,7 @@
 #include "tests/support/tsv.h"
 
 namespace sealpost::mta {
+namespace asio = boost::asio;
 namespace {
 
 using policy::TlsSetting;

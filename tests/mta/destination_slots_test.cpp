@@ -2,7 +2,7 @@
 // once per destination, waiters served in arrival order, destinations independent.
 #include <gtest/gtest.h>
 
-#include "mta/destination_slots.h"
+#include "mta/queue/destination_slots.h"
 
 namespace sealpost::mta {
 namespace {

@@ -3,7 +3,7 @@
 // DSN for the null sender (RFC 3461 §6.2).
 #include <gtest/gtest.h>
 
-#include "mta/dsn.h"
+#include "mta/queue/dsn.h"
 
 namespace sealpost::mta {
 namespace {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "mta/inbound_session.h"
-#include "mta/spool.h"
+#include "mta/server/inbound_session.h"
+#include "mta/queue/spool.h"
 #include "policy/ip_network.h"
 #include "policy/relay_config.h"
 

@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mta/report_html.h"
-#include "mta/report_record.h"
-#include "mta/report_stats.h"
-#include "mta/report_tlsrpt.h"
-#include "mta/tls_outcome.h"
+#include "mta/report/report_html.h"
+#include "mta/report/outcome_reader.h"
+#include "mta/report/report_stats.h"
+#include "mta/report/report_tlsrpt.h"
+#include "mta/report/tls_outcome.h"
 
 namespace sealpost::mta {
 namespace {

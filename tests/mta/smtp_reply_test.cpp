@@ -1,8 +1,8 @@
 // SMTP reply parsing (RFC 5321 §4.2, RFC 3463), EHLO keywords, and dot-stuffing (§4.5.2).
 #include <gtest/gtest.h>
 
-#include "mta/smtp_reply.h"
-#include "mta/smtp_session.h"
+#include "mta/smtp/reply.h"
+#include "mta/client/smtp_session.h"
 
 namespace sealpost::mta {
 namespace {

@@ -1,0 +1,60 @@
+// See connection_cache.h. Each parked connection has its own timer; take() cancels it, and
+// the expiry coroutine then finds its entry gone and does nothing.
+#include "mta/client/connection_cache.h"
+
+namespace sealpost::mta {
+
+namespace asio = boost::asio;
+
+ConnectionCache::~ConnectionCache() { *alive_ = false; }
+
+void ConnectionCache::park(const std::string& key, ParkedConnection connection) {
+  auto timer = std::make_shared<asio::steady_timer>(executor_, kParkTime);
+  parked_.emplace(key, Entry{.connection = std::move(connection), .timer = timer});
+  ++stats_.parked;
+  asio::co_spawn(executor_, expire(key, timer), asio::detached);
+}
+
+std::optional<ParkedConnection> ConnectionCache::take(const std::string& key) {
+  const auto it = parked_.find(key);
+  if (it == parked_.end()) return std::nullopt;
+  ParkedConnection c = std::move(it->second.connection);
+  it->second.timer->cancel();
+  parked_.erase(it);
+  ++stats_.reused;
+  return c;
+}
+
+asio::awaitable<void> ConnectionCache::expire(std::string key, std::shared_ptr<asio::steady_timer> timer) {
+  const auto alive = alive_;
+  boost::system::error_code ec;
+  co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (!*alive) co_return;
+  auto [first, last] = parked_.equal_range(key);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.timer != timer) continue;
+    auto connection = std::move(it->second.connection.connection);
+    parked_.erase(it);
+    ++stats_.expired;
+    co_await quit(std::move(connection));
+    co_return;
+  }
+}
+
+asio::awaitable<void> ConnectionCache::quit(std::unique_ptr<SmtpConnection> connection) {
+  // QUIT's reply changes nothing; a short deadline keeps a dead peer from holding us.
+  if (auto w = co_await connection->write("QUIT\r\n", std::chrono::seconds(5)); w) {
+    (void)co_await connection->read_reply(std::chrono::seconds(5));
+  }
+  co_await connection->shutdown();
+}
+
+void ConnectionCache::close_all() {
+  for (auto& [key, entry] : parked_) {
+    entry.timer->cancel();
+    asio::co_spawn(executor_, quit(std::move(entry.connection.connection)), asio::detached);
+  }
+  parked_.clear();
+}
+
+}  // namespace sealpost::mta

@@ -1,0 +1,63 @@
+// Connection reuse for the SMTP client (destconfig max-messages-per-connection; Postfix's
+// smtp_connection_cache_on_demand): after a message, a healthy connection is parked instead
+// of closed, and the next delivery with the same key takes it and goes straight to MAIL.
+// The key holds everything the connection was verified for — recipient domain, TLS setting,
+// host, address, port, route credentials — so a connection checked against one set of
+// reference identities (TLS-POLICY.md §8–9) never carries mail that would be checked against
+// another. A parked connection is closed with QUIT after kParkTime unused, as Postfix's
+// smtp_connection_cache_time_limit does.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "asio/asio.h"
+#include "mta/client/smtp_connection.h"
+#include "mta/smtp/reply.h"
+#include "mta/report/tls_outcome.h"
+#include "tls/certificate.h"
+
+namespace sealpost::mta {
+
+inline constexpr std::chrono::seconds kParkTime{2};
+
+struct ParkedConnection {
+  std::unique_ptr<SmtpConnection> connection;
+  EhloCapabilities capabilities;
+  TlsOutcome outcome;                   // what the first session on it learned (TLS facts, trace)
+  std::vector<tls::Certificate> chain;  // as verified
+  std::uint32_t messages = 0;           // sent on it so far
+};
+
+class ConnectionCache {
+ public:
+  explicit ConnectionCache(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
+  ~ConnectionCache();
+  void park(const std::string& key, ParkedConnection connection);
+  std::optional<ParkedConnection> take(const std::string& key);
+  std::size_t size() const { return parked_.size(); }
+  void close_all();  // stopping: QUIT to everything parked
+
+  struct Stats {
+    std::uint64_t parked = 0, reused = 0, expired = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  struct Entry {
+    ParkedConnection connection;
+    std::shared_ptr<boost::asio::steady_timer> timer;
+  };
+  boost::asio::awaitable<void> expire(std::string key, std::shared_ptr<boost::asio::steady_timer> timer);
+  static boost::asio::awaitable<void> quit(std::unique_ptr<SmtpConnection> connection);
+
+  boost::asio::any_io_executor executor_;
+  std::multimap<std::string, Entry> parked_;
+  Stats stats_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace sealpost::mta

@@ -1,0 +1,183 @@
+// Delivery to one destination (see delivery.h).
+#include "mta/client/delivery.h"
+
+#include "dns/mx_lookup.h"
+#include "dns/ptr_lookup.h"
+#include "mta/smtp/status_code.h"
+
+namespace sealpost::mta {
+
+namespace asio = boost::asio;
+using Clock = SmtpConnection::Clock;
+namespace {
+
+// Waits for a callback-style lookup. The resolver may answer before returning (a cache hit)
+// or later on this executor; it always answers, its lookups have deadlines.
+template <class T, class Start>
+asio::awaitable<T> await_lookup(Start start) {
+  asio::steady_timer wake(co_await asio::this_coro::executor, Clock::time_point::max());
+  std::optional<T> value;
+  start([&](T r) {
+    value = std::move(r);
+    wake.cancel();
+  });
+  if (!value) {
+    boost::system::error_code ec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return std::move(*value);
+}
+
+struct Addresses {
+  std::vector<policy::IpAddress> ips;
+  std::string problem;
+};
+
+asio::awaitable<Addresses> resolve_host(dns::Resolver& resolver, const std::string& host) {
+  struct Answer {
+    std::vector<policy::IpAddress> ips;
+    dns::LookupStatus status;
+    std::string reason;
+  };
+  auto a = co_await await_lookup<Answer>([&](auto done) {
+    dns::lookup_addresses(resolver, host, [done](std::vector<policy::IpAddress> ips, dns::LookupStatus s, bool, std::string why) {
+      done(Answer{std::move(ips), s, std::move(why)});
+    });
+  });
+  co_return Addresses{.ips = std::move(a.ips), .problem = a.ips.empty() ? (a.reason.empty() ? "no address" : a.reason) : ""};
+}
+
+// One host to try, with everything a session needs about it.
+struct Candidate {
+  HostTarget target;
+  std::vector<policy::IpAddress> addresses;
+  std::string problem;  // why it has no usable address
+};
+
+void fill_all(std::vector<RecipientResult>& out, const Envelope* env, RecipientStatus status, std::string code,
+              const std::string& reason) {
+  if (!env) return;
+  // A deferral carries a class-4 code even when the last host's refusal was 5xx (e.g. a 535
+  // to AUTH: the operator may fix the password; Postfix's smtp_sasl_auth_soft_bounce).
+  if (status == RecipientStatus::kDeferred) code = as_transient(code);
+  out.clear();
+  for (const auto& a : env->recipients) out.push_back({.address = a, .status = status, .status_code = code, .reply = reason});
+}
+
+}  // namespace
+
+asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Resolver& resolver, DeliveryRequest req,
+                                        OutcomeSink sink) {
+  DeliveryResult result;
+  std::vector<Candidate> candidates;
+  policy::DeliveryFacts base{.recipient_domain = req.recipient_domain};
+
+  if (req.route && !req.route->use_dns()) {
+    base.route_hosts = req.route->hosts();
+    for (const auto& d : req.route->destinations) {
+      Candidate c{.target = {.host = d.host, .port = req.route->port_for(d), .implicit_tls = req.route->implicit_tls_for(d),
+                             .credentials = d.credentials}};
+      if (d.ip) {
+        c.addresses.push_back(*d.ip);
+      } else {
+        auto a = co_await resolve_host(resolver, d.host);
+        c.addresses = std::move(a.ips);
+        c.problem = std::move(a.problem);
+      }
+      candidates.push_back(std::move(c));
+    }
+  } else {
+    auto mx = co_await await_lookup<dns::MxResult>([&](auto done) { dns::lookup_mx(resolver, req.recipient_domain, done); });
+    switch (mx.status) {
+      case dns::MxStatus::kNullMx:
+        // RFC 7505 §4.2: "556 5.1.10" — the domain accepts no mail.
+        result.reason = "domain " + req.recipient_domain + " accepts no mail (null MX, RFC 7505)";
+        fill_all(result.recipients, req.envelope, RecipientStatus::kBounced, "5.1.10", result.reason);
+        co_return result;
+      case dns::MxStatus::kNotFound:
+        result.reason = "no mail host for " + req.recipient_domain + ": " + mx.reason;
+        fill_all(result.recipients, req.envelope, RecipientStatus::kBounced, "5.1.2", result.reason);
+        co_return result;
+      case dns::MxStatus::kTemporaryFailure:
+        result.reason = "DNS lookup of " + req.recipient_domain + " failed: " + mx.reason;
+        fill_all(result.recipients, req.envelope, RecipientStatus::kDeferred, "4.4.3", result.reason);
+        co_return result;
+      case dns::MxStatus::kFound:
+        break;
+    }
+    for (const auto& h : mx.hosts) {
+      candidates.push_back({.target = {.host = h.name, .port = req.mx_port}, .addresses = h.addresses, .problem = h.problem});
+    }
+  }
+
+  // Every (host, address) pair, in order, bounded.
+  struct Attempt {
+    const Candidate* candidate;
+    policy::IpAddress ip;
+  };
+  std::vector<Attempt> plan;
+  std::string last_problem;
+  for (const auto& c : candidates) {
+    if (c.addresses.empty()) last_problem = c.target.host + ": " + c.problem;
+    for (std::size_t i = 0; i < c.addresses.size() && i < kMaxAddressesPerHost; ++i) {
+      if (plan.size() < kMaxConnectionAttempts) plan.push_back({&c, c.addresses[i]});
+    }
+  }
+  if (plan.empty()) {
+    result.reason = "no usable mail host for " + req.recipient_domain + (last_problem.empty() ? "" : ": " + last_problem);
+    fill_all(result.recipients, req.envelope, RecipientStatus::kDeferred, "4.4.4", result.reason);
+    co_return result;
+  }
+
+  std::string last_status = "4.4.1", last_reason;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const Candidate* candidate = plan[i].candidate;
+    const policy::IpAddress& ip = plan[i].ip;
+    SessionRequest sr{.target = candidate->target, .setting = req.setting, .facts = base,
+                      .in_clear = false, .more_hosts = i + 1 < plan.size() || !req.envelope, .envelope = req.envelope};
+    // PTR names are REF-ID evidence: looked up only where a certificate can be met.
+    if (policy::sends_starttls(req.setting) || candidate->target.implicit_tls) {
+      sr.ptr = (co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); })).names;
+    }
+    // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
+    if (!sr.facts.by_route()) sr.facts.mx_host = candidate->target.host;
+    // Everything the connection is verified and authenticated for (connection_cache.h).
+    sr.reuse_key = req.recipient_domain + "|" + std::string(policy::to_string(req.setting)) + "|" +
+                   candidate->target.host + "|" + ip.to_string() + "|" + std::to_string(candidate->target.port) + "|" +
+                   (candidate->target.implicit_tls ? "implicit" : "starttls") + "|" +
+                   (candidate->target.credentials ? candidate->target.credentials->user : "") + "|" +
+                   (sr.facts.by_route() ? "route" : "mx");
+    sr.max_messages = req.max_messages_per_connection;
+    boost::system::error_code ec;
+    sr.target.address = asio::ip::make_address(ip.to_string(), ec);
+    if (ec) continue;
+    // Every connection attempt: its record to the sink, its result to the list.
+    const auto record = [&](SessionResult session) {
+      session.outcome.destconfig_entry = req.destconfig_entry;
+      if (sink) sink(session.outcome);
+      result.attempts.push_back(std::move(session));
+      return result.attempts.back().verdict;
+    };
+    HostVerdict verdict = record(co_await run_session(context, sr));
+    if (verdict == HostVerdict::kRetryInClear && req.envelope) {
+      // TLS-POLICY.md §7: once, in clear, on a new connection, logged as fallback=plaintext.
+      sr.in_clear = true;
+      verdict = record(co_await run_session(context, sr));
+    }
+    const SessionResult& last = result.attempts.back();
+    if (verdict == HostVerdict::kDone && req.envelope) {
+      result.recipients = last.recipients;
+      co_return result;
+    }
+    last_status = last.status.empty() ? last_status : last.status;
+    last_reason = last.reason;
+    if (verdict == HostVerdict::kDefer) break;
+  }
+  if (req.envelope) {
+    result.reason = last_reason;
+    fill_all(result.recipients, req.envelope, RecipientStatus::kDeferred, last_status, last_reason);
+  }
+  co_return result;
+}
+
+}  // namespace sealpost::mta

@@ -1,0 +1,47 @@
+// Delivery of one message (or a probe) to one destination (RFC 5321 §5.1, TLS-POLICY.md §5–7):
+// the hosts come from the SMTP route, or from the MX lookup (null MX and "no such domain"
+// bounce, a DNS failure defers); each host's addresses are tried in order; a TLS failure is
+// decided by policy::decide — next host, one clear retry after a failed handshake under a
+// preferred setting, or a deferral with the last host's reason once every host failed. The
+// PTR names of each address (with their forward answers) are looked up for the REF-IDs.
+// Every connection attempt leaves a TlsOutcome. Untrusted: DNS answers and server replies.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asio/asio.h"
+#include "dns/resolver.h"
+#include "mta/client/smtp_session.h"
+#include "policy/smtproutes.h"
+
+namespace sealpost::mta {
+
+inline constexpr std::size_t kMaxAddressesPerHost = 4;
+inline constexpr std::size_t kMaxConnectionAttempts = 10;  // per delivery, as Postfix's smtp_mx_address_limit
+
+struct DeliveryRequest {
+  std::string recipient_domain;
+  policy::TlsSetting setting = policy::TlsSetting::kPreferred;
+  std::string destconfig_entry;
+  std::optional<policy::SmtpRoute> route;  // absent: deliver by MX
+  std::uint16_t mx_port = 25;              // tests and tlsverify --port change it
+  const Envelope* envelope = nullptr;      // nullptr: probe every host (tlsverify)
+  std::uint32_t max_messages_per_connection = 1;  // destconfig; above 1, connections are reused
+};
+
+struct DeliveryResult {
+  std::vector<SessionResult> attempts;      // one per connection, in order
+  std::vector<RecipientResult> recipients;  // the final word per recipient (empty for a probe)
+  std::string reason;                       // when no host took the message
+};
+
+// Each outcome as it happens (for the outcome log); may be empty.
+using OutcomeSink = std::function<void(const TlsOutcome&)>;
+
+boost::asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Resolver& resolver,
+                                               DeliveryRequest request, OutcomeSink sink = {});
+
+}  // namespace sealpost::mta

@@ -1,0 +1,450 @@
+// The SMTP client session (see smtp_session.h). Reads top to bottom: run() calls one step
+// after another; a step returns false when the session is over, with result_ filled in.
+#include "mta/client/smtp_session.h"
+
+#include <algorithm>
+
+#include "mta/client/connection_cache.h"
+#include "mta/client/smtp_auth.h"
+#include "mta/client/smtp_connection.h"
+#include "policy/time_format.h"
+#include "policy/domain_name.h"
+
+namespace sealpost::mta {
+
+namespace asio = boost::asio;
+namespace {
+
+using policy::Stage;
+using policy::TlsSetting;
+
+bool has_8bit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+std::string status_of(const Reply& r, const char* fallback) { return r.enhanced.empty() ? fallback : r.enhanced; }
+// A refusal without an enhanced code gets its class: 5.0.0 for 5xx, 4.0.0 otherwise.
+std::string failure_status(const Reply& r) { return status_of(r, r.permanent() ? "5.0.0" : "4.0.0"); }
+
+class Session {
+ public:
+  Session(const SessionContext& ctx, SessionRequest req, asio::any_io_executor ex)
+      : ctx_(ctx), req_(std::move(req)), conn_(std::make_unique<SmtpConnection>(ex)) {
+    auto& o = result_.outcome;
+    o.time = policy::rfc3339_utc(std::chrono::system_clock::now());
+    o.recipient_domain = req_.facts.recipient_domain;
+    o.setting = req_.setting;
+    o.via = req_.facts.by_route() ? "route" : "mx";
+    o.host = req_.target.host;
+    o.ip = req_.target.address.to_string();
+    o.port = req_.target.port;
+    o.fallback_plaintext = req_.in_clear;
+  }
+
+  asio::awaitable<SessionResult> run() {
+    // One step after another; no co_await inside && (g++ 12 has miscompiled that).
+    bool ok = co_await connect();
+    if (ok) ok = co_await greeting();
+    if (ok) ok = co_await ehlo();
+    if (ok) ok = co_await starttls();
+    if (ok) ok = verify();
+    if (ok) ok = co_await authenticate();
+    if (ok) ok = co_await transaction();
+    if (ok) result_.verdict = HostVerdict::kDone;
+    co_await quit();
+    finish();
+    co_return std::move(result_);
+  }
+
+  // A connection from the cache: verified when it was opened, for the same key; straight to
+  // MAIL. Nothing when the server had closed it meanwhile (the caller opens a new one).
+  asio::awaitable<std::optional<SessionResult>> run_reused(ParkedConnection parked) {
+    conn_ = std::move(parked.connection);
+    caps_ = std::move(parked.capabilities);
+    messages_ = parked.messages;
+    connected_ = true;
+    auto& o = result_.outcome;
+    o.starttls = parked.outcome.starttls;
+    o.tls_version = parked.outcome.tls_version;
+    o.tls_cipher = parked.outcome.tls_cipher;
+    o.tls_resumed = parked.outcome.tls_resumed;
+    o.trace = std::move(parked.outcome.trace);
+    o.connection_reused = true;
+    tls_note_ = parked.outcome.reason;
+    result_.chain = std::move(parked.chain);
+    const bool ok = co_await transaction();
+    if (!ok && broken_ && result_.recipients.empty()) {
+      conn_->close();
+      co_return std::nullopt;
+    }
+    if (ok) result_.verdict = HostVerdict::kDone;
+    co_await quit();
+    finish();
+    co_return std::move(result_);
+  }
+
+ private:
+  std::string where() const { return req_.target.host + "[" + req_.target.address.to_string() + "]"; }
+
+  // A failure that is not a TLS stage: this host failed, try the next.
+  bool host_failed(std::string stage, std::string status, std::string reason) {
+    result_.outcome.stage = std::move(stage);
+    result_.verdict = HostVerdict::kNextHost;
+    result_.status = std::move(status);
+    result_.reason = std::move(reason);
+    return false;
+  }
+
+  // The connection failed (I/O error, timeout, malformed reply): nothing more is said on it.
+  bool broken(std::string stage, std::string status, std::string reason) {
+    broken_ = true;
+    return host_failed(std::move(stage), std::move(status), std::move(reason));
+  }
+
+  // A TLS stage failed: TLS-POLICY.md §7 decides. Returns whether the session goes on.
+  bool tls_failed(Stage stage, std::string detail) {
+    const auto d = policy::decide(req_.setting, {.stage = stage, .host = req_.target.host,
+                                                 .ip = req_.target.address.to_string(),
+                                                 .detail = policy::escape_for_display(detail),
+                                                 .more_hosts = req_.more_hosts});
+    result_.outcome.stage = std::string(to_string(stage));
+    switch (d.action) {
+      case policy::Action::kContinue:
+      case policy::Action::kContinueInClear:
+        tls_note_ = d.reason;
+        return true;
+      case policy::Action::kRetryInClear:
+        result_.verdict = HostVerdict::kRetryInClear;
+        break;
+      case policy::Action::kNextHost:
+        result_.verdict = HostVerdict::kNextHost;
+        break;
+      case policy::Action::kDefer:
+        result_.verdict = HostVerdict::kDefer;
+        break;
+    }
+    result_.status = d.status;
+    result_.reason = d.reason;
+    return false;
+  }
+
+  asio::awaitable<Result<Reply>> command(std::string line, std::chrono::milliseconds timeout) {
+    if (auto w = co_await conn_->write(line + "\r\n", timeout); !w) co_return w.error();
+    co_return co_await conn_->read_reply(timeout);
+  }
+
+  asio::awaitable<bool> connect() {
+    result_.outcome.stage = "connect";
+    const asio::ip::tcp::endpoint ep(req_.target.address, req_.target.port);
+    if (auto s = co_await conn_->connect(ep, ctx_.timeouts.connect); !s) {
+      co_return host_failed("connect", "4.4.1", "connect to " + where() + ":" + std::to_string(req_.target.port) +
+                                                     " failed: " + s.error().message);
+    }
+    connected_ = true;
+    if (req_.target.implicit_tls) {
+      // RFC 8314 §3.3: TLS first, SMTP inside it; there is no clear text to fall back to.
+      result_.outcome.starttls = "implicit";
+      if (!co_await handshake()) co_return false;
+    }
+    co_return true;
+  }
+
+  asio::awaitable<bool> greeting() {
+    result_.outcome.stage = "greeting";
+    auto r = co_await conn_->read_reply(ctx_.timeouts.greeting);
+    if (!r) co_return broken("greeting", "4.4.2", "no greeting from " + where() + ": " + r.error().message);
+    if (r->code != 220) co_return host_failed("greeting", failure_status(*r),
+                                              where() + " refused the session: " + r->summary());
+    co_return true;
+  }
+
+  asio::awaitable<bool> ehlo() {
+    result_.outcome.stage = "ehlo";
+    auto r = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
+    if (!r) co_return broken("ehlo", "4.4.2", "EHLO to " + where() + ": " + r.error().message);
+    if (r->code == 250) {
+      caps_ = parse_ehlo(*r);
+      co_return true;
+    }
+    if (!r->permanent()) co_return host_failed("ehlo", status_of(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
+    // RFC 5321 §3.2: a server that does not know EHLO gets HELO, and offers no extensions.
+    auto h = co_await command("HELO " + ctx_.helo_name, ctx_.timeouts.command);
+    if (!h) co_return broken("ehlo", "4.4.2", "HELO to " + where() + ": " + h.error().message);
+    if (h->code != 250) co_return host_failed("ehlo", status_of(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
+    caps_ = {};
+    co_return true;
+  }
+
+  asio::awaitable<bool> handshake() {
+    result_.outcome.stage = "handshake";
+    const bool is_ip = policy::IpAddress::parse(req_.target.host).has_value();
+    tls::TlsClientConfig cfg{.server_name = is_ip ? std::string() : req_.target.host,
+                             .port = req_.target.port,
+                             .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern
+                                                                             : tls::TlsStrength::kLegacy};
+    if (auto s = co_await conn_->start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
+      if (result_.outcome.starttls != "implicit") result_.outcome.starttls = "failed";
+      if (req_.target.implicit_tls) {
+        // No clear retry is possible on an implicit-TLS port, whatever the setting.
+        co_return host_failed("handshake", "4.7.5", "TLS handshake with " + where() + " failed: " + s.error().message);
+      }
+      co_return tls_failed(Stage::kHandshake, s.error().message);
+    }
+    const auto* facts = conn_->tls_facts();
+    result_.outcome.tls_version = facts->version;
+    result_.outcome.tls_cipher = facts->cipher;
+    result_.outcome.tls_resumed = facts->resumed;
+    result_.chain = facts->chain;
+    if (result_.outcome.starttls != "implicit") result_.outcome.starttls = "ok";
+    co_return true;
+  }
+
+  asio::awaitable<bool> starttls() {
+    if (conn_->encrypted() || !policy::sends_starttls(req_.setting) || req_.in_clear) co_return true;
+    if (!caps_.starttls) {
+      result_.outcome.starttls = "not-offered";
+      co_return tls_failed(Stage::kStarttlsOffer, "");
+    }
+    result_.outcome.stage = "starttls-reply";
+    auto r = co_await command("STARTTLS", ctx_.timeouts.command);
+    if (!r) co_return broken("starttls-reply", "4.4.2", "STARTTLS to " + where() + ": " + r.error().message);
+    if (r->code != 220) {
+      result_.outcome.starttls = "refused";
+      co_return tls_failed(Stage::kStarttlsReply, r->summary());
+    }
+    if (conn_->has_unread_input()) {
+      result_.outcome.starttls = "injection";
+      co_return tls_failed(Stage::kStarttlsInjection, "");
+    }
+    if (!co_await handshake()) co_return false;
+    // RFC 3207 §4.2: forget everything learned in clear, and ask again.
+    caps_ = {};
+    result_.outcome.stage = "ehlo";
+    auto e = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
+    if (!e) co_return broken("ehlo", "4.4.2", "EHLO after STARTTLS to " + where() + ": " + e.error().message);
+    if (e->code != 250) co_return host_failed("ehlo", status_of(*e, "4.0.0"), "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
+    caps_ = parse_ehlo(*e);
+    co_return true;
+  }
+
+  // Chain, then identity (TLS-POLICY.md §1). Settings that do not verify still record what a
+  // verification would have said.
+  bool verify() {
+    if (!conn_->encrypted() || result_.chain.empty()) return true;
+    auto facts = req_.facts;
+    facts.connected_ip = policy::IpAddress::parse(req_.target.address.to_string());
+    facts.ptr = req_.ptr;
+    const auto at = ctx_.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
+                                                                                     : ctx_.validation_time;
+    const policy::ChainResult chain = ctx_.trust ? ctx_.trust->validate(result_.chain, at)
+                                                 : policy::ChainResult{.ok = false, .error = "no trust store"};
+    auto trace = policy::verify_certificate(req_.setting, chain, result_.chain.front().names(), facts);
+    if (!trace) return host_failed("chain", "4.7.5", "cannot verify " + where() + ": " + trace.error().message);
+    result_.outcome.trace = std::move(*trace);
+    const auto& t = *result_.outcome.trace;
+    result_.outcome.stage = "identity";
+    if (!policy::verifies_certificate(req_.setting)) return true;
+    if (!t.chain.ok) return tls_failed(Stage::kChain, t.chain.error);
+    if (!t.identity.matched) return tls_failed(Stage::kIdentity, t.verdict);
+    return true;
+  }
+
+  asio::awaitable<bool> authenticate() {
+    if (!req_.envelope || !req_.target.credentials) co_return true;
+    result_.outcome.stage = "auth";
+    // TLS-POLICY.md §7: credentials only over an established TLS session, whatever the setting.
+    if (!conn_->encrypted()) co_return host_failed("auth", "5.7.11", "AUTH refused: TLS is not established with " + where() +
+                                                                        ", credentials are never sent in clear");
+    const auto& c = *req_.target.credentials;
+    const Result<Reply> r = co_await mta::authenticate(*conn_, c, caps_, ctx_.timeouts.command);
+    if (!r) co_return broken("auth", "4.4.2", "AUTH with " + where() + ": " + r.error().message);
+    if (r->code != 235) {
+      co_return host_failed("auth", status_of(*r, r->permanent() ? "5.7.8" : "4.7.0"),
+                            "authentication as " + policy::escape_for_display(c.user) + " failed at " + where() + ": " +
+                                r->summary());
+    }
+    co_return true;
+  }
+
+  asio::awaitable<bool> transaction() {
+    const Envelope* env = req_.envelope;
+    if (!env) {
+      result_.outcome.result = "probed";
+      co_return true;
+    }
+    const auto& t = ctx_.timeouts;
+    const bool eight_bit = has_8bit(env->content);
+    std::string mail = "MAIL FROM:<" + env->from + ">";
+    if (caps_.size) mail += " SIZE=" + std::to_string(env->content.size());
+    if (eight_bit && caps_.eight_bit_mime) mail += " BODY=8BITMIME";
+    if (caps_.size && *caps_.size > 0 && env->content.size() > *caps_.size) {
+      for (const auto& a : env->recipients) {
+        result_.recipients.push_back({.address = a, .status = RecipientStatus::kBounced, .status_code = "5.3.4",
+                                      .reply = "message size " + std::to_string(env->content.size()) +
+                                               " exceeds the limit " + std::to_string(*caps_.size) + " of " + where()});
+      }
+      co_return true;
+    }
+    // RFC 2920: with PIPELINING, MAIL and every RCPT go in one write; replies come in order.
+    std::vector<std::string> commands = {mail};
+    for (const auto& a : env->recipients) commands.push_back("RCPT TO:<" + a + ">");
+    std::vector<Result<Reply>> replies;
+    result_.outcome.stage = "mail";
+    if (caps_.pipelining) {
+      std::string batch;
+      for (const auto& c : commands) batch += c + "\r\n";
+      if (auto w = co_await conn_->write(batch, t.command); !w) co_return host_failed("mail", "4.4.2", "MAIL to " + where() + ": " + w.error().message);
+      for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_->read_reply(t.command));
+    } else {
+      replies.push_back(co_await command(commands[0], t.command));
+      for (std::size_t i = 1; i < commands.size() && replies.front() && replies.front()->positive(); ++i) {
+        replies.push_back(co_await command(commands[i], t.command));
+      }
+    }
+    const auto& m = replies.front();
+    if (!m) co_return broken("mail", "4.4.2", "MAIL to " + where() + ": " + m.error().message);
+    if (!m->positive()) {
+      co_await reset();
+      // A 5xx to MAIL is final for every recipient; a 4xx defers them (RFC 5321 §4.2.1).
+      const auto st = m->permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
+      for (const auto& a : env->recipients) {
+        result_.recipients.push_back({.address = a, .status = st, .status_code = failure_status(*m),
+                                      .reply = where() + " said: " + m->summary() + " (in reply to MAIL FROM)",
+                                      .source = ReplySource::kRemote});
+      }
+      co_return true;
+    }
+    result_.outcome.stage = "rcpt";
+    std::size_t accepted = 0;
+    for (std::size_t i = 0; i < env->recipients.size(); ++i) {
+      const auto& a = env->recipients[i];
+      if (i + 1 >= replies.size() || !replies[i + 1]) {
+        co_return broken("rcpt", "4.4.2", "RCPT to " + where() + ": " +
+                                                   (i + 1 < replies.size() ? replies[i + 1].error().message : "no reply"));
+      }
+      const Reply& r = *replies[i + 1];
+      if (r.positive()) {
+        ++accepted;
+        result_.recipients.push_back({.address = a, .status = RecipientStatus::kSent, .status_code = {}, .reply = {}});
+      } else {
+        result_.recipients.push_back({.address = a, .status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred,
+                                      .status_code = failure_status(r),
+                                      .reply = where() + " said: " + r.summary() + " (in reply to RCPT TO)",
+                                      .source = ReplySource::kRemote});
+      }
+    }
+    if (accepted == 0) {
+      co_await reset();
+      co_return true;
+    }
+    result_.outcome.stage = "data";
+    auto d = co_await command("DATA", t.data_start);
+    if (!d) co_return broken("data", "4.4.2", "DATA to " + where() + ": " + d.error().message);
+    if (d->code != 354) {
+      set_accepted(*d, "DATA");
+      clean_ = false;  // the server may keep the envelope: not reused
+      co_return true;
+    }
+    if (auto w = co_await conn_->write(dot_stuff(env->content), t.data_block); !w) {
+      co_return broken("data", "4.4.2", "sending the message to " + where() + ": " + w.error().message);
+    }
+    auto end = co_await conn_->read_reply(t.data_end);
+    if (!end) co_return broken("data", "4.4.2", "after the message, " + where() + ": " + end.error().message);
+    set_accepted(*end, "end of DATA");
+    co_return true;
+  }
+
+  // RFC 5321 §4.1.1.5: a transaction that will not reach DATA is aborted with RSET, so the
+  // server discards its state before QUIT (and, with connection reuse, before the next one).
+  asio::awaitable<void> reset() {
+    auto r = co_await command("RSET", ctx_.timeouts.command);
+    if (!r) broken_ = true;
+  }
+
+  // The reply to DATA or to the end of the message applies to every recipient accepted so far.
+  void set_accepted(const Reply& r, const char* when) {
+    for (auto& rr : result_.recipients) {
+      if (rr.status != RecipientStatus::kSent) continue;
+      rr.source = ReplySource::kRemote;
+      if (r.positive()) {
+        rr.status_code = status_of(r, "2.0.0");
+        rr.reply = where() + " said: " + r.summary();
+      } else {
+        rr.status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
+        rr.status_code = failure_status(r);
+        rr.reply = where() + " said: " + r.summary() + " (in reply to " + when + ")";
+      }
+    }
+  }
+
+  asio::awaitable<void> quit() {
+    if (!connected_) co_return;
+    // Parked for the next message with the same key instead of closed (connection_cache.h).
+    // Never a clear retry: the next message tries TLS again.
+    if (!broken_ && clean_ && result_.verdict == HostVerdict::kDone && req_.envelope && !req_.in_clear &&
+        ctx_.connections && !req_.reuse_key.empty() && messages_ + 1 < req_.max_messages) {
+      ctx_.connections->park(req_.reuse_key, {.connection = std::move(conn_), .capabilities = caps_,
+                                              .outcome = result_.outcome, .chain = result_.chain,
+                                              .messages = messages_ + 1});
+      conn_ = nullptr;
+      co_return;
+    }
+    // A connection abandoned for response injection is aborted, not spoken to again (§7).
+    if (!broken_ && result_.outcome.starttls != "injection" && result_.outcome.starttls != "failed") {
+      auto r = co_await command("QUIT", std::chrono::milliseconds(std::min<std::int64_t>(ctx_.timeouts.command.count(), 10'000)));
+      (void)r;  // the mail is already accepted or not: QUIT's reply changes nothing
+    }
+    co_await conn_->shutdown();
+  }
+
+  void finish() {
+    auto& o = result_.outcome;
+    if (result_.verdict == HostVerdict::kDone) {
+      if (o.result.empty()) {
+        const bool any_sent = std::any_of(result_.recipients.begin(), result_.recipients.end(),
+                                          [](const RecipientResult& r) { return r.status == RecipientStatus::kSent; });
+        const bool any_deferred = std::any_of(result_.recipients.begin(), result_.recipients.end(),
+                                              [](const RecipientResult& r) { return r.status == RecipientStatus::kDeferred; });
+        o.result = any_sent ? "sent" : any_deferred ? "deferred" : "bounced";
+        o.stage = "quit";
+      }
+      o.reason = tls_note_;
+      return;
+    }
+    o.status = result_.status;
+    o.reason = result_.reason;
+    switch (result_.verdict) {
+      case HostVerdict::kRetryInClear: o.result = "retry-in-clear"; break;
+      case HostVerdict::kDefer: o.result = "deferred"; break;
+      default: o.result = "next-host"; break;
+    }
+  }
+
+  const SessionContext& ctx_;
+  SessionRequest req_;
+  std::unique_ptr<SmtpConnection> conn_;
+  EhloCapabilities caps_;
+  SessionResult result_;
+  std::string tls_note_;  // why TLS is absent or unverified when delivery went on anyway
+  bool connected_ = false;
+  bool broken_ = false;
+  bool clean_ = true;            // the server is between transactions
+  std::uint32_t messages_ = 0;   // sent on this connection before this one
+};
+
+}  // namespace
+
+asio::awaitable<SessionResult> run_session(const SessionContext& context, SessionRequest request) {
+  const auto executor = co_await asio::this_coro::executor;
+  if (context.connections && !request.reuse_key.empty() && !request.in_clear) {
+    while (auto parked = context.connections->take(request.reuse_key)) {
+      Session reused(context, request, executor);
+      auto result = co_await reused.run_reused(std::move(*parked));
+      if (result) co_return std::move(*result);
+    }
+  }
+  Session session(context, std::move(request), executor);
+  co_return co_await session.run();
+}
+
+}  // namespace sealpost::mta

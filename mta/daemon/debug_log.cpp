@@ -1,0 +1,54 @@
+// See debug_log.h.
+#include "mta/daemon/debug_log.h"
+
+#include "policy/domain_name.h"
+
+namespace sealpost::mta {
+namespace {
+
+std::string where(const TlsOutcome& o) { return o.host + "[" + o.ip + "]:" + std::to_string(o.port); }
+
+}  // namespace
+
+void LoggingTransport::query(const std::string& name, dns::RrType type, Handler handler) {
+  const std::string asked = policy::escape_for_display(name) + " " + std::string(dns::to_string(type));
+  log_("query " + asked);
+  inner_.query(name, type, [log = log_, asked, handler = std::move(handler)](Result<dns::Message> m) {
+    if (!m) {
+      log("answer " + asked + ": " + m.error().message);
+    } else {
+      log("answer " + asked + ": rcode " + std::to_string(static_cast<int>(m->rcode)) + ", " +
+          std::to_string(m->answers.size()) + " record(s)" + (m->authenticated_data ? ", AD" : "") +
+          (m->truncated ? ", truncated" : ""));
+    }
+    handler(std::move(m));
+  });
+}
+
+std::string describe_tls(const TlsOutcome& o) {
+  std::string out = where(o) + " STARTTLS " + o.starttls;
+  if (!o.tls_version.empty()) {
+    out += ", " + o.tls_version + " " + o.tls_cipher + (o.tls_resumed ? ", resumed" : ", full handshake");
+  }
+  if (o.connection_reused) out += ", reused connection";
+  if (o.fallback_plaintext) out += ", clear retry";
+  return out;
+}
+
+std::string describe_pki(const TlsOutcome& o) {
+  if (!o.trace) return "";
+  const auto& t = *o.trace;
+  std::string out = where(o) + " chain " +
+                    (t.chain.ok ? "ok, anchor " + t.chain.anchor : "failed: " + t.chain.error) + "; presented";
+  for (const auto& p : t.presented) out += " " + p.raw;
+  out += "; REF-IDs";
+  for (const auto& r : t.ref_ids) out += " " + r.value;
+  return out + "; " + t.verdict;
+}
+
+std::string describe_smtp(const TlsOutcome& o) {
+  return where(o) + " " + o.via + " stage " + o.stage + ", " + o.result + (o.status.empty() ? "" : " " + o.status) +
+         (o.reason.empty() ? "" : ": " + o.reason);
+}
+
+}  // namespace sealpost::mta

@@ -1,0 +1,114 @@
+// See dsn.h. Field names and order from RFC 3464 §2.2 (per-message) and §2.3 (per-recipient).
+#include "mta/queue/dsn.h"
+
+#include <random>
+
+#include "policy/time_format.h"
+
+namespace sealpost::mta {
+namespace {
+
+constexpr std::size_t kFoldAt = 76;  // RFC 5322 §2.1.1: SHOULD be no more than 78
+
+// Printable US-ASCII only (RFC 3464 §2.1: the fields are 7-bit text); the rest becomes '?'.
+std::string seven_bit(std::string_view text) {
+  std::string out;
+  for (char c : text) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out;
+}
+
+// "Name: value", folded at spaces so no line passes kFoldAt where it can be helped.
+std::string field(std::string_view name, std::string_view value) {
+  std::string out(name);
+  out += ":";
+  std::size_t line = out.size();
+  std::size_t pos = 0;
+  const std::string v = seven_bit(value);
+  while (pos < v.size()) {
+    std::size_t end = v.find(' ', pos);
+    if (end == std::string::npos) end = v.size();
+    std::string word = v.substr(pos, end - pos);
+    while (word.size() > 900) {  // a single word longer than any line: cut (RFC 5322 §2.1.1, 998)
+      out += "\r\n " + word.substr(0, 900);
+      word.erase(0, 900);
+      line = 901;
+    }
+    if (line + 1 + word.size() > kFoldAt && line > name.size() + 1) {
+      out += "\r\n ";
+      line = 1;
+    } else {
+      out += " ";
+      ++line;
+    }
+    out += word;
+    line += word.size();
+    pos = end + 1;
+  }
+  return out + "\r\n";
+}
+
+std::string header_block(const std::string& content) {
+  std::size_t end = content.find("\r\n\r\n");
+  end = end == std::string::npos ? content.size() : end + 2;
+  std::string headers = content.substr(0, std::min(end, kMaxReturnedHeaders));
+  if (headers.size() == kMaxReturnedHeaders) headers.erase(headers.rfind("\r\n") + 2);
+  // 8-bit header octets (RFC 6532) would make the DSN 8-bit; 7-bit keeps every path open.
+  std::string out;
+  for (char c : headers) out += (static_cast<unsigned char>(c) < 0x80) ? c : '?';
+  return out;
+}
+
+std::string boundary(const std::string& queue_id) {
+  static std::random_device rd;
+  return queue_id + "." + std::to_string(rd()) + "/sealpost";
+}
+
+}  // namespace
+
+std::optional<Envelope> make_dsn(const DsnInput& in) {
+  if (in.sender.empty() || in.recipients.empty()) return std::nullopt;
+  const std::string b = boundary(in.queue_id);
+  bool expired = false;
+  for (const auto& r : in.recipients) expired = expired || r.expired;
+
+  std::string m;
+  m += field("From", "MAILER-DAEMON@" + in.reporting_mta + " (Mail Delivery System)");
+  m += field("To", "<" + in.sender + ">");
+  m += field("Subject", expired ? "Undelivered Mail Returned to Sender (expired in the queue)"
+                                : "Undelivered Mail Returned to Sender");
+  m += field("Date", policy::rfc5322_utc(in.now));
+  m += field("Message-ID", "<" + in.queue_id + "." + std::to_string(in.now.time_since_epoch().count()) + "@" +
+                               in.reporting_mta + ">");
+  m += field("Auto-Submitted", "auto-replied");  // RFC 3834 §5
+  m += "MIME-Version: 1.0\r\n";
+  m += "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"" + b + "\"\r\n\r\n";
+  m += "This is a MIME-encapsulated message.\r\n\r\n--" + b + "\r\n";
+  m += "Content-Type: text/plain; charset=us-ascii\r\nContent-Description: Notification\r\n\r\n";
+  m += "This is the mail system at host " + in.reporting_mta + ".\r\n\r\n";
+  m += "Your message (queue ID " + in.queue_id + ") could not be delivered to one or more recipients.\r\n";
+  m += "It is attached below. For further assistance, send mail to postmaster.\r\n\r\n";
+  for (const auto& r : in.recipients) {
+    m += field("<" + seven_bit(r.address) + ">", (r.expired ? "expired in the queue: " : "") + r.diagnostic);
+  }
+  m += "\r\n--" + b + "\r\n";
+  m += "Content-Type: message/delivery-status\r\nContent-Description: Delivery report\r\n\r\n";
+  m += field("Reporting-MTA", "dns; " + in.reporting_mta);
+  m += field("X-Sealpost-Queue-ID", in.queue_id);
+  m += field("Arrival-Date", policy::rfc5322_utc(in.arrival));
+  for (const auto& r : in.recipients) {
+    m += "\r\n";
+    m += field("Final-Recipient", "rfc822; " + r.address);
+    m += field("Action", "failed");
+    m += field("Status", r.status);
+    if (!r.remote_mta.empty()) m += field("Remote-MTA", "dns; " + r.remote_mta);
+    m += field("Diagnostic-Code", std::string(r.source == ReplySource::kRemote || !r.remote_mta.empty() ? "smtp; " : "x-sealpost; ") + r.diagnostic);
+    m += field("Last-Attempt-Date", policy::rfc5322_utc(in.now));
+  }
+  m += "\r\n--" + b + "\r\n";
+  m += "Content-Type: text/rfc822-headers\r\nContent-Description: Undelivered Message Headers\r\n\r\n";
+  m += header_block(in.original_content);
+  m += "\r\n--" + b + "--\r\n";
+  return Envelope{.from = "", .recipients = {in.sender}, .content = std::move(m)};
+}
+
+}  // namespace sealpost::mta
