@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "mta/smtp_session.h"
+#include "mta/client/smtp_session.h"
 #include "tls/pem.h"
 
 namespace {
