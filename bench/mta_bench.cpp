@@ -64,9 +64,9 @@ mta::TlsOutcome outcome() {
                                           cert, facts);
   return {.time = "2026-11-22T10:00:00Z", .queue_id = "0123456789ABCDEF", .recipient_domain = "example.com",
           .destconfig_entry = "default", .setting = policy::TlsSetting::kRequiredVerify, .via = "mx",
-          .host = "mx1.example.com", .ip = "192.0.2.1", .port = 25, .stage = "quit", .starttls = "ok",
+          .host = "mx1.example.com", .ip = "192.0.2.1", .port = 25, .stage = mta::OutcomeStage::kQuit, .starttls = mta::StartTls::kOk,
           .tls_version = "TLS v1.2", .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", .trace = *trace,
-          .result = "sent", .status = "2.0.0"};
+          .result = mta::OutcomeResult::kSent, .status = "2.0.0"};
 }
 
 void BM_OutcomeRecordWrite(benchmark::State& state) {

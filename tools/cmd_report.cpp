@@ -13,7 +13,6 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <set>
 #include <thread>
 
 #include "mta/config/relay_config_file.h"
@@ -128,11 +127,11 @@ Status read_lines(const fs::path& path, const std::function<void(std::uint64_t, 
   return ok();
 }
 
-std::string one_line(const mta::OutcomeRecord& r) {
-  std::string tls = r.encrypted() ? r.tls_version + (r.has_verification ? (r.verified ? " verified" : " unverified") : "") : "none";
+std::string one_line(const mta::TlsOutcome& r) {
+  std::string tls = encrypted(r) ? r.tls_version + (r.trace ? (r.trace->verified ? " verified" : " unverified") : "") : "none";
   return r.time + " " + (r.queue_id.empty() ? "-" : r.queue_id) + " " + r.recipient_domain + " " + r.host + "[" + r.ip + "]:" +
-         std::to_string(r.port) + " tls=" + r.setting + " " + r.result + " stage=" + r.stage + " (" + tls + ")" +
-         (r.reason.empty() ? "" : ": " + r.reason);
+         std::to_string(r.port) + " tls=" + std::string(to_string(r.setting)) + " " + std::string(to_string(r.result)) +
+         " stage=" + std::string(to_string(r.stage)) + " (" + tls + ")" + (r.reason.empty() ? "" : ": " + r.reason);
 }
 
 // tail -f: from the end of the file on; a file that shrinks or is replaced (rotation) is read
@@ -198,13 +197,12 @@ int cmd_report(const Context& ctx, const std::vector<std::string>& argv) {
   }
   filter.domain = args->get("domain").value_or("");
   if (auto v = args->get("setting")) {
-    if (!policy::parse_tls_setting(*v)) return fail(kCmd, "--setting: '" + *v + "' is not a TLS setting");
-    filter.setting = *v;
+    filter.setting = policy::parse_tls_setting(*v);
+    if (!filter.setting) return fail(kCmd, "--setting: '" + *v + "' is not a TLS setting");
   }
   if (auto v = args->get("result")) {
-    static const std::set<std::string> kResults = {"sent", "deferred", "bounced", "next-host", "retry-in-clear", "probed"};
-    if (!kResults.contains(*v)) return fail(kCmd, "--result: '" + *v + "' is not one of sent, deferred, bounced, next-host, retry-in-clear, probed");
-    filter.result = *v;
+    filter.result = mta::parse_outcome_result(*v);
+    if (!filter.result) return fail(kCmd, "--result: '" + *v + "' is not one of sent, deferred, bounced, next-host, retry-in-clear, probed");
   }
   const std::string format = args->get("format").value_or("table");
   if (format != "table" && format != "json" && format != "csv") return fail(kCmd, "--format: table, json or csv");

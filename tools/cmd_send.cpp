@@ -202,7 +202,7 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
       const auto& o = s.outcome;
       std::cout << "relay=" << o.host << "[" << o.ip << "]:" << o.port << " tls=" << mta::tls_summary(o);
       if (!o.tls_version.empty()) std::cout << " (" << o.tls_version << " " << o.tls_cipher << ")";
-      std::cout << " stage=" << o.stage << " result=" << o.result;
+      std::cout << " stage=" << to_string(o.stage) << " result=" << to_string(o.result);
       if (!o.reason.empty()) std::cout << " (" << (o.status.empty() ? "" : o.status + " ") << o.reason << ")";
       std::cout << "\n";
     }

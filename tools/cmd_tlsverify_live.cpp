@@ -51,13 +51,13 @@ void print_text(const mta::DeliveryResult& result, const std::string& domain, po
     const auto& o = s.outcome;
     std::cout << "\n== Host " << o.host << "[" << o.ip << "]:" << o.port << (o.via == "route" ? " (SMTP route)" : " (MX)")
               << (o.fallback_plaintext ? " — retry in clear" : "") << "\n";
-    std::cout << "STARTTLS: " << o.starttls;
+    std::cout << "STARTTLS: " << to_string(o.starttls);
     if (!o.tls_version.empty()) {
       std::cout << ", " << o.tls_version << " " << o.tls_cipher << (o.tls_resumed ? ", resumed session" : ", full handshake");
     }
     std::cout << "\n";
     if (o.trace) std::cout << mta::render_trace_text(*o.trace);
-    std::cout << "Outcome: stage " << o.stage << ", " << o.result;
+    std::cout << "Outcome: stage " << to_string(o.stage) << ", " << to_string(o.result);
     if (!o.reason.empty()) std::cout << ": " << (o.status.empty() ? "" : o.status + " ") << o.reason;
     std::cout << "\n";
     if (showcerts) {

@@ -87,8 +87,8 @@ class Session {
   std::string where() const { return req_.target.host + "[" + req_.target.address.to_string() + "]"; }
 
   // A failure that is not a TLS stage: this host failed, try the next.
-  bool host_failed(std::string stage, std::string status, std::string reason) {
-    result_.outcome.stage = std::move(stage);
+  bool host_failed(OutcomeStage stage, std::string status, std::string reason) {
+    result_.outcome.stage = stage;
     result_.verdict = HostVerdict::kNextHost;
     result_.status = std::move(status);
     result_.reason = std::move(reason);
@@ -96,9 +96,9 @@ class Session {
   }
 
   // The connection failed (I/O error, timeout, malformed reply): nothing more is said on it.
-  bool broken(std::string stage, std::string status, std::string reason) {
+  bool broken(OutcomeStage stage, std::string status, std::string reason) {
     broken_ = true;
-    return host_failed(std::move(stage), std::move(status), std::move(reason));
+    return host_failed(stage, std::move(status), std::move(reason));
   }
 
   // A TLS stage failed: TLS-POLICY.md §7 decides. Returns whether the session goes on.
@@ -107,7 +107,7 @@ class Session {
                                                  .ip = req_.target.address.to_string(),
                                                  .detail = policy::escape_for_display(detail),
                                                  .more_hosts = req_.more_hosts});
-    result_.outcome.stage = std::string(to_string(stage));
+    result_.outcome.stage = outcome_stage(stage);
     switch (d.action) {
       case policy::Action::kContinue:
       case policy::Action::kContinueInClear:
@@ -134,59 +134,59 @@ class Session {
   }
 
   asio::awaitable<bool> connect() {
-    result_.outcome.stage = "connect";
+    result_.outcome.stage = OutcomeStage::kConnect;
     const asio::ip::tcp::endpoint ep(req_.target.address, req_.target.port);
     if (auto s = co_await conn_->connect(ep, ctx_.timeouts.connect); !s) {
-      co_return host_failed("connect", "4.4.1", "connect to " + where() + ":" + std::to_string(req_.target.port) +
+      co_return host_failed(OutcomeStage::kConnect, "4.4.1", "connect to " + where() + ":" + std::to_string(req_.target.port) +
                                                      " failed: " + s.error().message);
     }
     connected_ = true;
     if (req_.target.implicit_tls) {
       // RFC 8314 §3.3: TLS first, SMTP inside it; there is no clear text to fall back to.
-      result_.outcome.starttls = "implicit";
+      result_.outcome.starttls = StartTls::kImplicit;
       if (!co_await handshake()) co_return false;
     }
     co_return true;
   }
 
   asio::awaitable<bool> greeting() {
-    result_.outcome.stage = "greeting";
+    result_.outcome.stage = OutcomeStage::kGreeting;
     auto r = co_await conn_->read_reply(ctx_.timeouts.greeting);
-    if (!r) co_return broken("greeting", "4.4.2", "no greeting from " + where() + ": " + r.error().message);
-    if (r->code != 220) co_return host_failed("greeting", failure_status(*r),
+    if (!r) co_return broken(OutcomeStage::kGreeting, "4.4.2", "no greeting from " + where() + ": " + r.error().message);
+    if (r->code != 220) co_return host_failed(OutcomeStage::kGreeting, failure_status(*r),
                                               where() + " refused the session: " + r->summary());
     co_return true;
   }
 
   asio::awaitable<bool> ehlo() {
-    result_.outcome.stage = "ehlo";
+    result_.outcome.stage = OutcomeStage::kEhlo;
     auto r = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
-    if (!r) co_return broken("ehlo", "4.4.2", "EHLO to " + where() + ": " + r.error().message);
+    if (!r) co_return broken(OutcomeStage::kEhlo, "4.4.2", "EHLO to " + where() + ": " + r.error().message);
     if (r->code == 250) {
       caps_ = parse_ehlo(*r);
       co_return true;
     }
-    if (!r->permanent()) co_return host_failed("ehlo", status_of(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
+    if (!r->permanent()) co_return host_failed(OutcomeStage::kEhlo, status_of(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
     // RFC 5321 §3.2: a server that does not know EHLO gets HELO, and offers no extensions.
     auto h = co_await command("HELO " + ctx_.helo_name, ctx_.timeouts.command);
-    if (!h) co_return broken("ehlo", "4.4.2", "HELO to " + where() + ": " + h.error().message);
-    if (h->code != 250) co_return host_failed("ehlo", status_of(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
+    if (!h) co_return broken(OutcomeStage::kEhlo, "4.4.2", "HELO to " + where() + ": " + h.error().message);
+    if (h->code != 250) co_return host_failed(OutcomeStage::kEhlo, status_of(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
     caps_ = {};
     co_return true;
   }
 
   asio::awaitable<bool> handshake() {
-    result_.outcome.stage = "handshake";
+    result_.outcome.stage = OutcomeStage::kHandshake;
     const bool is_ip = policy::IpAddress::parse(req_.target.host).has_value();
     tls::TlsClientConfig cfg{.server_name = is_ip ? std::string() : req_.target.host,
                              .port = req_.target.port,
                              .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern
                                                                              : tls::TlsStrength::kLegacy};
     if (auto s = co_await conn_->start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
-      if (result_.outcome.starttls != "implicit") result_.outcome.starttls = "failed";
+      if (result_.outcome.starttls != StartTls::kImplicit) result_.outcome.starttls = StartTls::kFailed;
       if (req_.target.implicit_tls) {
         // No clear retry is possible on an implicit-TLS port, whatever the setting.
-        co_return host_failed("handshake", "4.7.5", "TLS handshake with " + where() + " failed: " + s.error().message);
+        co_return host_failed(OutcomeStage::kHandshake, "4.7.5", "TLS handshake with " + where() + " failed: " + s.error().message);
       }
       co_return tls_failed(Stage::kHandshake, s.error().message);
     }
@@ -195,34 +195,34 @@ class Session {
     result_.outcome.tls_cipher = facts->cipher;
     result_.outcome.tls_resumed = facts->resumed;
     result_.chain = facts->chain;
-    if (result_.outcome.starttls != "implicit") result_.outcome.starttls = "ok";
+    if (result_.outcome.starttls != StartTls::kImplicit) result_.outcome.starttls = StartTls::kOk;
     co_return true;
   }
 
   asio::awaitable<bool> starttls() {
     if (conn_->encrypted() || !policy::sends_starttls(req_.setting) || req_.in_clear) co_return true;
     if (!caps_.starttls) {
-      result_.outcome.starttls = "not-offered";
+      result_.outcome.starttls = StartTls::kNotOffered;
       co_return tls_failed(Stage::kStarttlsOffer, "");
     }
-    result_.outcome.stage = "starttls-reply";
+    result_.outcome.stage = OutcomeStage::kStarttlsReply;
     auto r = co_await command("STARTTLS", ctx_.timeouts.command);
-    if (!r) co_return broken("starttls-reply", "4.4.2", "STARTTLS to " + where() + ": " + r.error().message);
+    if (!r) co_return broken(OutcomeStage::kStarttlsReply, "4.4.2", "STARTTLS to " + where() + ": " + r.error().message);
     if (r->code != 220) {
-      result_.outcome.starttls = "refused";
+      result_.outcome.starttls = StartTls::kRefused;
       co_return tls_failed(Stage::kStarttlsReply, r->summary());
     }
     if (conn_->has_unread_input()) {
-      result_.outcome.starttls = "injection";
+      result_.outcome.starttls = StartTls::kInjection;
       co_return tls_failed(Stage::kStarttlsInjection, "");
     }
     if (!co_await handshake()) co_return false;
     // RFC 3207 §4.2: forget everything learned in clear, and ask again.
     caps_ = {};
-    result_.outcome.stage = "ehlo";
+    result_.outcome.stage = OutcomeStage::kEhlo;
     auto e = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
-    if (!e) co_return broken("ehlo", "4.4.2", "EHLO after STARTTLS to " + where() + ": " + e.error().message);
-    if (e->code != 250) co_return host_failed("ehlo", status_of(*e, "4.0.0"), "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
+    if (!e) co_return broken(OutcomeStage::kEhlo, "4.4.2", "EHLO after STARTTLS to " + where() + ": " + e.error().message);
+    if (e->code != 250) co_return host_failed(OutcomeStage::kEhlo, status_of(*e, "4.0.0"), "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
     caps_ = parse_ehlo(*e);
     co_return true;
   }
@@ -239,10 +239,10 @@ class Session {
     const policy::ChainResult chain = ctx_.trust ? ctx_.trust->validate(result_.chain, at)
                                                  : policy::ChainResult{.ok = false, .error = "no trust store"};
     auto trace = policy::verify_certificate(req_.setting, chain, result_.chain.front().names(), facts);
-    if (!trace) return host_failed("chain", "4.7.5", "cannot verify " + where() + ": " + trace.error().message);
+    if (!trace) return host_failed(OutcomeStage::kChain, "4.7.5", "cannot verify " + where() + ": " + trace.error().message);
     result_.outcome.trace = std::move(*trace);
     const auto& t = *result_.outcome.trace;
-    result_.outcome.stage = "identity";
+    result_.outcome.stage = OutcomeStage::kIdentity;
     if (!policy::verifies_certificate(req_.setting)) return true;
     if (!t.chain.ok) return tls_failed(Stage::kChain, t.chain.error);
     if (!t.identity.matched) return tls_failed(Stage::kIdentity, t.verdict);
@@ -251,15 +251,15 @@ class Session {
 
   asio::awaitable<bool> authenticate() {
     if (!req_.envelope || !req_.target.credentials) co_return true;
-    result_.outcome.stage = "auth";
+    result_.outcome.stage = OutcomeStage::kAuth;
     // TLS-POLICY.md §7: credentials only over an established TLS session, whatever the setting.
-    if (!conn_->encrypted()) co_return host_failed("auth", "5.7.11", "AUTH refused: TLS is not established with " + where() +
+    if (!conn_->encrypted()) co_return host_failed(OutcomeStage::kAuth, "5.7.11", "AUTH refused: TLS is not established with " + where() +
                                                                         ", credentials are never sent in clear");
     const auto& c = *req_.target.credentials;
     const Result<Reply> r = co_await mta::authenticate(*conn_, c, caps_, ctx_.timeouts.command);
-    if (!r) co_return broken("auth", "4.4.2", "AUTH with " + where() + ": " + r.error().message);
+    if (!r) co_return broken(OutcomeStage::kAuth, "4.4.2", "AUTH with " + where() + ": " + r.error().message);
     if (r->code != 235) {
-      co_return host_failed("auth", status_of(*r, r->permanent() ? "5.7.8" : "4.7.0"),
+      co_return host_failed(OutcomeStage::kAuth, status_of(*r, r->permanent() ? "5.7.8" : "4.7.0"),
                             "authentication as " + policy::escape_for_display(c.user) + " failed at " + where() + ": " +
                                 r->summary());
     }
@@ -269,7 +269,7 @@ class Session {
   asio::awaitable<bool> transaction() {
     const Envelope* env = req_.envelope;
     if (!env) {
-      result_.outcome.result = "probed";
+      result_.outcome.result = OutcomeResult::kProbed;
       co_return true;
     }
     const auto& t = ctx_.timeouts;
@@ -289,11 +289,11 @@ class Session {
     std::vector<std::string> commands = {mail};
     for (const auto& a : env->recipients) commands.push_back("RCPT TO:<" + a + ">");
     std::vector<Result<Reply>> replies;
-    result_.outcome.stage = "mail";
+    result_.outcome.stage = OutcomeStage::kMail;
     if (caps_.pipelining) {
       std::string batch;
       for (const auto& c : commands) batch += c + "\r\n";
-      if (auto w = co_await conn_->write(batch, t.command); !w) co_return host_failed("mail", "4.4.2", "MAIL to " + where() + ": " + w.error().message);
+      if (auto w = co_await conn_->write(batch, t.command); !w) co_return host_failed(OutcomeStage::kMail, "4.4.2", "MAIL to " + where() + ": " + w.error().message);
       for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_->read_reply(t.command));
     } else {
       replies.push_back(co_await command(commands[0], t.command));
@@ -302,7 +302,7 @@ class Session {
       }
     }
     const auto& m = replies.front();
-    if (!m) co_return broken("mail", "4.4.2", "MAIL to " + where() + ": " + m.error().message);
+    if (!m) co_return broken(OutcomeStage::kMail, "4.4.2", "MAIL to " + where() + ": " + m.error().message);
     if (!m->positive()) {
       co_await reset();
       // A 5xx to MAIL is final for every recipient; a 4xx defers them (RFC 5321 §4.2.1).
@@ -314,12 +314,12 @@ class Session {
       }
       co_return true;
     }
-    result_.outcome.stage = "rcpt";
+    result_.outcome.stage = OutcomeStage::kRcpt;
     std::size_t accepted = 0;
     for (std::size_t i = 0; i < env->recipients.size(); ++i) {
       const auto& a = env->recipients[i];
       if (i + 1 >= replies.size() || !replies[i + 1]) {
-        co_return broken("rcpt", "4.4.2", "RCPT to " + where() + ": " +
+        co_return broken(OutcomeStage::kRcpt, "4.4.2", "RCPT to " + where() + ": " +
                                                    (i + 1 < replies.size() ? replies[i + 1].error().message : "no reply"));
       }
       const Reply& r = *replies[i + 1];
@@ -337,19 +337,19 @@ class Session {
       co_await reset();
       co_return true;
     }
-    result_.outcome.stage = "data";
+    result_.outcome.stage = OutcomeStage::kData;
     auto d = co_await command("DATA", t.data_start);
-    if (!d) co_return broken("data", "4.4.2", "DATA to " + where() + ": " + d.error().message);
+    if (!d) co_return broken(OutcomeStage::kData, "4.4.2", "DATA to " + where() + ": " + d.error().message);
     if (d->code != 354) {
       set_accepted(*d, "DATA");
       clean_ = false;  // the server may keep the envelope: not reused
       co_return true;
     }
     if (auto w = co_await conn_->write(dot_stuff(env->content), t.data_block); !w) {
-      co_return broken("data", "4.4.2", "sending the message to " + where() + ": " + w.error().message);
+      co_return broken(OutcomeStage::kData, "4.4.2", "sending the message to " + where() + ": " + w.error().message);
     }
     auto end = co_await conn_->read_reply(t.data_end);
-    if (!end) co_return broken("data", "4.4.2", "after the message, " + where() + ": " + end.error().message);
+    if (!end) co_return broken(OutcomeStage::kData, "4.4.2", "after the message, " + where() + ": " + end.error().message);
     set_accepted(*end, "end of DATA");
     co_return true;
   }
@@ -390,7 +390,7 @@ class Session {
       co_return;
     }
     // A connection abandoned for response injection is aborted, not spoken to again (§7).
-    if (!broken_ && result_.outcome.starttls != "injection" && result_.outcome.starttls != "failed") {
+    if (!broken_ && result_.outcome.starttls != StartTls::kInjection && result_.outcome.starttls != StartTls::kFailed) {
       auto r = co_await command("QUIT", std::chrono::milliseconds(std::min<std::int64_t>(ctx_.timeouts.command.count(), 10'000)));
       (void)r;  // the mail is already accepted or not: QUIT's reply changes nothing
     }
@@ -400,13 +400,13 @@ class Session {
   void finish() {
     auto& o = result_.outcome;
     if (result_.verdict == HostVerdict::kDone) {
-      if (o.result.empty()) {
+      if (o.result != OutcomeResult::kProbed) {  // a probe ends where mail would be sent
         const bool any_sent = std::any_of(result_.recipients.begin(), result_.recipients.end(),
                                           [](const RecipientResult& r) { return r.status == RecipientStatus::kSent; });
         const bool any_deferred = std::any_of(result_.recipients.begin(), result_.recipients.end(),
                                               [](const RecipientResult& r) { return r.status == RecipientStatus::kDeferred; });
-        o.result = any_sent ? "sent" : any_deferred ? "deferred" : "bounced";
-        o.stage = "quit";
+        o.result = any_sent ? OutcomeResult::kSent : any_deferred ? OutcomeResult::kDeferred : OutcomeResult::kBounced;
+        o.stage = OutcomeStage::kQuit;
       }
       o.reason = tls_note_;
       return;
@@ -414,9 +414,9 @@ class Session {
     o.status = result_.status;
     o.reason = result_.reason;
     switch (result_.verdict) {
-      case HostVerdict::kRetryInClear: o.result = "retry-in-clear"; break;
-      case HostVerdict::kDefer: o.result = "deferred"; break;
-      default: o.result = "next-host"; break;
+      case HostVerdict::kRetryInClear: o.result = OutcomeResult::kRetryInClear; break;
+      case HostVerdict::kDefer: o.result = OutcomeResult::kDeferred; break;
+      default: o.result = OutcomeResult::kNextHost; break;
     }
   }
 

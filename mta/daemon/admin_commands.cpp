@@ -53,10 +53,10 @@ void TlsTally::add(const TlsOutcome& o) {
   auto& t = counts_[std::string(policy::to_string(o.setting))];
   ++t["connections"];
   const std::string summary = tls_summary(o);
-  if (o.result == "sent" || o.result == "probed") {
+  if (delivered(o.result)) {
     ++t[summary.starts_with("verified") ? "verified" : summary == "none" ? "plaintext" : "encrypted"];
   } else {
-    ++t["failed:" + o.stage];
+    ++t["failed:" + std::string(to_string(o.stage))];
   }
 }
 

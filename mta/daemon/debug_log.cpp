@@ -26,7 +26,7 @@ void LoggingTransport::query(const std::string& name, dns::RrType type, Handler 
 }
 
 std::string describe_tls(const TlsOutcome& o) {
-  std::string out = where(o) + " STARTTLS " + o.starttls;
+  std::string out = where(o) + " STARTTLS " + std::string(to_string(o.starttls));
   if (!o.tls_version.empty()) {
     out += ", " + o.tls_version + " " + o.tls_cipher + (o.tls_resumed ? ", resumed" : ", full handshake");
   }
@@ -47,7 +47,7 @@ std::string describe_pki(const TlsOutcome& o) {
 }
 
 std::string describe_smtp(const TlsOutcome& o) {
-  return where(o) + " " + o.via + " stage " + o.stage + ", " + o.result + (o.status.empty() ? "" : " " + o.status) +
+  return where(o) + " " + o.via + " stage " + std::string(to_string(o.stage)) + ", " + std::string(to_string(o.result)) + (o.status.empty() ? "" : " " + o.status) +
          (o.reason.empty() ? "" : ": " + o.reason);
 }
 

@@ -56,7 +56,7 @@ Result<std::unique_ptr<Relay>> Relay::create(boost::asio::io_context& io, RelayP
   auto on_outcome = [log = r->log_, tally = r->tally_, outcome = std::move(outcome)](const TlsOutcome& o) {
     tally->add(o);
     if (log->debugging("smtp")) log->debug("smtp", o.queue_id + ": " + describe_smtp(o));
-    if (log->debugging("tls") && o.starttls != "not-attempted") log->debug("tls", o.queue_id + ": " + describe_tls(o));
+    if (log->debugging("tls") && o.starttls != StartTls::kNotAttempted) log->debug("tls", o.queue_id + ": " + describe_tls(o));
     if (log->debugging("pki") && o.trace) log->debug("pki", o.queue_id + ": " + describe_pki(o));
     if (outcome) outcome(o);
   };

@@ -1,5 +1,7 @@
-// See report_record.h.
+// See outcome_reader.h.
 #include "mta/report/outcome_reader.h"
+
+#include <initializer_list>
 
 #include <nlohmann/json.hpp>
 
@@ -11,9 +13,10 @@ namespace {
 using nlohmann::json;
 
 // A string field, null read as empty (the writer writes null for "none").
-bool text(const json& j, const char* key, std::string& out, std::string& error) {
+bool text(const json& j, const char* key, std::string& out, std::string& error, bool required = true) {
   const auto it = j.find(key);
   if (it == j.end()) {
+    if (!required) return true;
     error = std::string("no field '") + key + "'";
     return false;
   }
@@ -41,24 +44,95 @@ bool flag(const json& j, const char* key, bool& out, std::string& error, bool re
   return true;
 }
 
+// The enum value whose to_string is `name`, among `all`.
+template <class E>
+std::optional<E> by_name(std::string_view name, std::initializer_list<E> all) {
+  for (const E e : all) {
+    if (to_string(e) == name) return e;
+  }
+  return std::nullopt;
+}
+
+// A string field that must be one of an enum's names.
+template <class E, class Parse>
+bool named(const json& j, const char* key, E& out, Parse parse, std::string& error) {
+  std::string s;
+  if (!text(j, key, s, error)) return false;
+  const std::optional<E> e = parse(s);
+  if (!e) {
+    error = std::string("field '") + key + "' is not a known " + key + (s.empty() ? "" : ": '" + s.substr(0, 40) + "'");
+    return false;
+  }
+  out = *e;
+  return true;
+}
+
+// The verification object: what the report needs of the trace (see outcome_reader.h).
+Result<policy::VerificationTrace> verification(const json& v, policy::TlsSetting setting) {
+  if (!v.is_object()) return Error{"field 'verification' is not an object"};
+  policy::VerificationTrace t{.setting = setting};
+  std::string e;
+  if (!flag(v, "verified", t.verified, e) || !flag(v, "chain_ok", t.chain.ok, e) || !text(v, "chain_error", t.chain.error, e) ||
+      !text(v, "anchor", t.chain.anchor, e) || !text(v, "rule", t.identity.rule, e) ||
+      !text(v, "chain_error_certificate", t.chain.error_subject, e, /*required=*/false) ||
+      !named(v, "rules", t.rules, [](std::string_view s) { return by_name(s, {policy::IdentityRules::kVerify, policy::IdentityRules::kHosted}); }, e)) {
+    return Error{"verification: " + e};
+  }
+  t.identity.matched = !t.identity.rule.empty();
+  const auto depth = v.find("chain_error_depth");
+  if (depth != v.end() && depth->is_number_integer()) t.chain.error_depth = depth->get<int>();
+  for (const auto& [key, member] : {std::pair{"presented", "raw"}, {"ref_ids", "value"}}) {
+    const auto a = v.find(key);
+    if (a == v.end() || !a->is_array()) return Error{std::string("verification: field '") + key + "' is not a list"};
+    for (const auto& item : *a) {
+      const auto m = item.is_object() ? item.find(member) : item.end();
+      if (!item.is_object() || m == item.end() || !m->is_string()) {
+        return Error{std::string("verification: an entry of '") + key + "' has no '" + member + "'"};
+      }
+      if (std::string_view(key) == "presented") {
+        policy::PresentedId p{.kind = policy::PresentedKind::kDnsId, .raw = m->get<std::string>()};
+        if (!named(item, "type", p.kind, [](std::string_view s) {
+              return by_name(s, {policy::PresentedKind::kDnsId, policy::PresentedKind::kCnId, policy::PresentedKind::kIpId});
+            }, e) || !text(item, "value", p.value, e, false) || !text(item, "malformed", p.malformed, e, false)) {
+          return Error{"verification: an entry of 'presented': " + e};
+        }
+        t.presented.push_back(std::move(p));
+      } else {
+        policy::ReferenceId r{.source = policy::RefSource::kRecipientDomain, .value = m->get<std::string>()};
+        if (!named(item, "source", r.source, [](std::string_view s) {
+              using policy::RefSource;
+              return by_name(s, {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost,
+                                 RefSource::kRouteIp});
+            }, e) || !flag(item, "trusted", r.trusted, e, false) || !text(item, "note", r.note, e, false)) {
+          return Error{"verification: an entry of 'ref_ids': " + e};
+        }
+        t.ref_ids.push_back(std::move(r));
+      }
+    }
+  }
+  return t;
+}
+
 }  // namespace
 
-Result<OutcomeRecord> parse_outcome_line(std::string_view line) {
+Result<TlsOutcome> parse_outcome_line(std::string_view line) {
   if (line.size() > kMaxRecordLine) return Error{"line longer than " + std::to_string(kMaxRecordLine) + " octets"};
   const json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Error{"not JSON"};
   if (!j.is_object()) return Error{"not a JSON object"};
-  OutcomeRecord r;
+  TlsOutcome r;
   std::string e;
   for (const auto& [key, field] : {std::pair{"time", &r.time}, {"queue_id", &r.queue_id}, {"recipient_domain", &r.recipient_domain},
-                                   {"destconfig_entry", &r.destconfig_entry}, {"setting", &r.setting}, {"via", &r.via},
-                                   {"host", &r.host}, {"ip", &r.ip}, {"stage", &r.stage}, {"starttls", &r.starttls},
-                                   {"tls_version", &r.tls_version}, {"tls_cipher", &r.tls_cipher}, {"result", &r.result},
-                                   {"status", &r.status}, {"reason", &r.reason}}) {
+                                   {"destconfig_entry", &r.destconfig_entry}, {"via", &r.via}, {"host", &r.host}, {"ip", &r.ip},
+                                   {"tls_version", &r.tls_version}, {"tls_cipher", &r.tls_cipher}, {"status", &r.status},
+                                   {"reason", &r.reason}}) {
     if (!text(j, key, *field, e)) return Error{e};
   }
+  if (!named(j, "setting", r.setting, policy::parse_tls_setting, e) || !named(j, "stage", r.stage, parse_outcome_stage, e) ||
+      !named(j, "starttls", r.starttls, parse_starttls, e) || !named(j, "result", r.result, parse_outcome_result, e)) {
+    return Error{e};
+  }
   if (!policy::parse_rfc3339_utc(r.time)) return Error{"field 'time' is not RFC 3339 UTC (YYYY-MM-DDTHH:MM:SSZ)"};
-  if (r.result.empty() || r.setting.empty()) return Error{"empty setting or result"};
   const auto port = j.find("port");
   if (port == j.end() || !port->is_number_unsigned() || port->get<std::uint64_t>() > 65535) {
     return Error{"field 'port' is not a port number"};
@@ -75,23 +149,9 @@ Result<OutcomeRecord> parse_outcome_line(std::string_view line) {
   const auto v = j.find("verification");
   if (v == j.end()) return Error{"no field 'verification'"};
   if (!v->is_null()) {
-    if (!v->is_object()) return Error{"field 'verification' is not an object"};
-    r.has_verification = true;
-    if (!flag(*v, "verified", r.verified, e) || !flag(*v, "chain_ok", r.chain_ok, e) || !text(*v, "chain_error", r.chain_error, e) ||
-        !text(*v, "anchor", r.anchor, e) || !text(*v, "rules", r.rules, e) || !text(*v, "rule", r.rule, e)) {
-      return Error{"verification: " + e};
-    }
-    for (const auto& [key, list, member] : {std::tuple{"presented", &r.presented, "raw"}, {"ref_ids", &r.ref_ids, "value"}}) {
-      const auto a = v->find(key);
-      if (a == v->end() || !a->is_array()) return Error{std::string("verification: field '") + key + "' is not a list"};
-      for (const auto& item : *a) {
-        const auto m = item.is_object() ? item.find(member) : item.end();
-        if (!item.is_object() || m == item.end() || !m->is_string()) {
-          return Error{std::string("verification: an entry of '") + key + "' has no '" + member + "'"};
-        }
-        list->push_back(m->get<std::string>());
-      }
-    }
+    auto t = verification(*v, r.setting);
+    if (!t) return t.error();
+    r.trace = std::move(*t);
   }
   return r;
 }

@@ -15,10 +15,6 @@ constexpr std::string_view kOtherReasons = "(other reasons)";
 // The stages the issue names as TLS failures, in the order of a session; others follow.
 constexpr std::string_view kTlsStages[] = {"starttls-offer", "starttls-reply", "starttls-injection", "handshake", "chain", "identity"};
 
-bool verifying(const std::string& setting) {
-  return setting == "preferred-verify" || setting == "required-verify" || setting == "required-verify-hosted";
-}
-
 void count_reason(StageFailures& f, const std::string& reason) {
   ++f.count;
   auto it = f.reasons.find(reason);
@@ -69,19 +65,19 @@ std::vector<std::string> stage_order(const std::map<std::string, DomainReport>& 
 
 }  // namespace
 
-bool ReportFilter::accepts(const OutcomeRecord& r) const {
+bool ReportFilter::accepts(const TlsOutcome& r) const {
   if (!since.empty() && r.time < since) return false;
   if (!until.empty() && r.time > until) return false;
   if (!domain.empty() && r.recipient_domain != domain) return false;
-  if (!setting.empty() && r.setting != setting) return false;
-  if (!result.empty() && r.result != result) return false;
+  if (setting && r.setting != *setting) return false;
+  if (result && r.result != *result) return false;
   return true;
 }
 
-Verdict verdict_of(const OutcomeRecord& r) {
-  if (!r.delivered()) return Verdict::kFailed;
-  if (!r.encrypted()) return Verdict::kPlaintext;
-  return r.has_verification && r.verified ? Verdict::kVerified : Verdict::kUnverified;
+Verdict verdict_of(const TlsOutcome& r) {
+  if (!delivered(r.result)) return Verdict::kFailed;
+  if (!encrypted(r)) return Verdict::kPlaintext;
+  return r.trace && r.trace->verified ? Verdict::kVerified : Verdict::kUnverified;
 }
 
 void Counts::add(Verdict v) {
@@ -94,40 +90,41 @@ void Counts::add(Verdict v) {
   }
 }
 
-std::optional<std::string> tlsrpt_result_type(const OutcomeRecord& r) {
+std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r) {
   // RFC 8460 §4.3.1 (negotiation failures) and §4.3.2 (policy failures, here our settings').
-  if (r.starttls == "not-offered" || r.starttls == "refused") return "starttls-not-supported";
-  if (r.starttls == "injection" || r.starttls == "failed") return "validation-failure";
-  if (r.encrypted() && r.has_verification && !r.verified && verifying(r.setting)) {
-    if (!r.chain_ok) return r.chain_error.find("expired") != std::string::npos ? "certificate-expired" : "certificate-not-trusted";
+  if (r.starttls == StartTls::kNotOffered || r.starttls == StartTls::kRefused) return "starttls-not-supported";
+  if (r.starttls == StartTls::kInjection || r.starttls == StartTls::kFailed) return "validation-failure";
+  if (encrypted(r) && r.trace && !r.trace->verified && policy::verifies_certificate(r.setting)) {
+    const auto& chain = r.trace->chain;
+    if (!chain.ok) return chain.error.find("expired") != std::string::npos ? "certificate-expired" : "certificate-not-trusted";
     return "certificate-host-mismatch";
   }
   return std::nullopt;
 }
 
-void Report::add(const OutcomeRecord& r) {
+void Report::add(const TlsOutcome& r) {
   if (!filter_.accepts(r)) return;
   ++records_;
   const Verdict v = verdict_of(r);
   DomainReport& d = domains_[r.recipient_domain];
   d.counts.add(v);
-  if (v == Verdict::kFailed) count_reason(d.failures[r.stage], r.reason);
-  ++d.settings[r.setting];
-  if (r.encrypted()) {
+  if (v == Verdict::kFailed) count_reason(d.failures[std::string(to_string(r.stage))], r.reason);
+  ++d.settings[std::string(to_string(r.setting))];
+  if (encrypted(r)) {
     ++d.versions[r.tls_version];
     ++d.ciphers[r.tls_cipher];
   }
-  if (r.verified && !r.rule.empty()) ++d.rules[r.rule];
+  if (r.trace && r.trace->verified && !r.trace->identity.rule.empty()) ++d.rules[r.trace->identity.rule];
   ++d.hosts[r.host + "[" + r.ip + "]"];
   const std::string day = r.time.substr(0, 10);
   days_[day][r.recipient_domain].add(v);
 
   const auto type = tlsrpt_result_type(r);
-  if (!type && !r.encrypted()) return;  // no TLS was tried here: not a TLS-RPT session
+  if (!type && !encrypted(r)) return;  // no TLS was tried here: not a TLS-RPT session
   TlsRptDay& t = tlsrpt_[{r.recipient_domain, day}];
   if (type) {
     ++t.failed;
-    ++t.failures[{.result_type = *type, .mx_host = r.host, .ip = r.ip, .reason_code = r.stage}];
+    ++t.failures[{.result_type = *type, .mx_host = r.host, .ip = r.ip, .reason_code = std::string(to_string(r.stage))}];
   } else {
     ++t.successful;
   }

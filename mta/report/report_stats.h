@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "mta/report/outcome_reader.h"
+#include "mta/report/tls_outcome.h"
 
 namespace sealpost::mta {
 
@@ -24,14 +24,14 @@ inline constexpr std::size_t kMaxMalformedListed = 100;  // malformed lines name
 struct ReportFilter {
   std::string since, until;  // RFC 3339 UTC bounds on `time` (inclusive); empty: open
   std::string domain;        // recipient domain; empty: every domain
-  std::string setting;       // destconfig setting; empty: every setting
-  std::string result;        // sent, deferred, bounced, next-host, retry-in-clear, probed
-  bool accepts(const OutcomeRecord& r) const;
+  std::optional<policy::TlsSetting> setting;  // destconfig setting; none: every setting
+  std::optional<OutcomeResult> result;        // none: every result
+  bool accepts(const TlsOutcome& r) const;
 };
 
 // The four mutually exclusive outcomes of one connection, as the picture shows them.
 enum class Verdict { kVerified, kUnverified, kPlaintext, kFailed };
-Verdict verdict_of(const OutcomeRecord& r);
+Verdict verdict_of(const TlsOutcome& r);
 
 struct Counts {
   std::uint64_t connections = 0, verified = 0, unverified = 0, plaintext = 0, failed = 0;
@@ -68,7 +68,7 @@ struct MalformedLine {
 class Report {
  public:
   explicit Report(ReportFilter filter = {}) : filter_(std::move(filter)) {}
-  void add(const OutcomeRecord& record);
+  void add(const TlsOutcome& record);
   void add_malformed(const std::string& file, std::uint64_t line, const std::string& error);
 
   const std::map<std::string, DomainReport>& domains() const { return domains_; }
@@ -91,7 +91,7 @@ class Report {
 // RFC 8460 §4.3 result type for a record that counts as a TLS failure, or none: a failure
 // to negotiate TLS (not offered, refused, injection, handshake) even where the message then
 // went in clear, and a failed chain or identity check where the setting verifies.
-std::optional<std::string> tlsrpt_result_type(const OutcomeRecord& r);
+std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r);
 
 std::string render_table(const Report& report);
 std::string render_json(const Report& report);

@@ -6,6 +6,55 @@
 #include "mta/report/trace_render.h"
 
 namespace sealpost::mta {
+namespace {
+
+// Each enum's JSON names, in enum order: to_string indexes, parse searches.
+constexpr std::string_view kStageNames[] = {"connect", "greeting", "ehlo", "starttls-offer", "starttls-reply",
+                                            "starttls-injection", "handshake", "chain", "identity", "auth",
+                                            "mail", "rcpt", "data", "quit"};
+constexpr std::string_view kStartTlsNames[] = {"not-attempted", "not-offered", "refused", "injection",
+                                               "failed", "ok", "implicit"};
+constexpr std::string_view kResultNames[] = {"sent", "deferred", "bounced", "next-host", "retry-in-clear", "probed"};
+static_assert(std::size(kStageNames) == static_cast<std::size_t>(OutcomeStage::kQuit) + 1);
+static_assert(std::size(kStartTlsNames) == static_cast<std::size_t>(StartTls::kImplicit) + 1);
+static_assert(std::size(kResultNames) == static_cast<std::size_t>(OutcomeResult::kProbed) + 1);
+
+template <class E, std::size_t N>
+std::string_view name_of(E e, const std::string_view (&names)[N]) {
+  const auto i = static_cast<std::size_t>(e);
+  return i < N ? names[i] : "?";
+}
+
+template <class E, std::size_t N>
+std::optional<E> parse_name(std::string_view text, const std::string_view (&names)[N]) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == text) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(OutcomeStage stage) { return name_of(stage, kStageNames); }
+std::string_view to_string(StartTls starttls) { return name_of(starttls, kStartTlsNames); }
+std::string_view to_string(OutcomeResult result) { return name_of(result, kResultNames); }
+std::optional<OutcomeStage> parse_outcome_stage(std::string_view text) { return parse_name<OutcomeStage>(text, kStageNames); }
+std::optional<StartTls> parse_starttls(std::string_view text) { return parse_name<StartTls>(text, kStartTlsNames); }
+std::optional<OutcomeResult> parse_outcome_result(std::string_view text) { return parse_name<OutcomeResult>(text, kResultNames); }
+
+OutcomeStage outcome_stage(policy::Stage stage) {
+  switch (stage) {
+    case policy::Stage::kStarttlsOffer: return OutcomeStage::kStarttlsOffer;
+    case policy::Stage::kStarttlsReply: return OutcomeStage::kStarttlsReply;
+    case policy::Stage::kStarttlsInjection: return OutcomeStage::kStarttlsInjection;
+    case policy::Stage::kHandshake: return OutcomeStage::kHandshake;
+    case policy::Stage::kChain: return OutcomeStage::kChain;
+    case policy::Stage::kIdentity: return OutcomeStage::kIdentity;
+  }
+  return OutcomeStage::kHandshake;
+}
+
+bool encrypted(const TlsOutcome& o) { return !o.tls_version.empty(); }
 
 std::string to_json_line(const TlsOutcome& o) {
   using nlohmann::json;
@@ -20,15 +69,15 @@ std::string to_json_line(const TlsOutcome& o) {
       {"host", o.host},
       {"ip", o.ip},
       {"port", o.port},
-      {"stage", o.stage},
-      {"starttls", o.starttls},
+      {"stage", to_string(o.stage)},
+      {"starttls", to_string(o.starttls)},
       {"tls_version", text_or_null(o.tls_version)},
       {"tls_cipher", text_or_null(o.tls_cipher)},
       {"tls_resumed", o.tls_resumed},
       {"connection_reused", o.connection_reused},
       {"verification", o.trace ? trace_to_json(*o.trace) : json(nullptr)},
       {"fallback", o.fallback_plaintext ? json("plaintext") : json(nullptr)},
-      {"result", o.result},
+      {"result", to_string(o.result)},
       {"status", text_or_null(o.status)},
       {"reason", o.reason},
   };

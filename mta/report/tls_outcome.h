@@ -7,11 +7,67 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "policy/stage_decision.h"
 #include "policy/tls_setting.h"
 #include "policy/verification.h"
 
 namespace sealpost::mta {
+
+// The last stage a connection reached (its JSON name in the comment). The TLS stages are
+// policy::Stage's, in the same words.
+enum class OutcomeStage {
+  kConnect,            // connect
+  kGreeting,           // greeting
+  kEhlo,               // ehlo
+  kStarttlsOffer,      // starttls-offer
+  kStarttlsReply,      // starttls-reply
+  kStarttlsInjection,  // starttls-injection
+  kHandshake,          // handshake
+  kChain,              // chain
+  kIdentity,           // identity
+  kAuth,               // auth
+  kMail,               // mail
+  kRcpt,               // rcpt
+  kData,               // data
+  kQuit,               // quit
+};
+
+// What became of STARTTLS on the connection.
+enum class StartTls {
+  kNotAttempted,  // not-attempted: tls=no, or the clear retry after a failed handshake
+  kNotOffered,    // not-offered
+  kRefused,       // refused: answered with anything but 220
+  kInjection,     // injection: bytes after the 220 before the handshake
+  kFailed,        // failed: the handshake failed
+  kOk,            // ok
+  kImplicit,      // implicit: TLS from the first byte (port 465, RFC 8314)
+};
+
+// What the attempt amounted to.
+enum class OutcomeResult {
+  kSent,          // sent
+  kDeferred,      // deferred
+  kBounced,       // bounced
+  kNextHost,      // next-host: this host failed, another was tried
+  kRetryInClear,  // retry-in-clear
+  kProbed,        // probed: tlsverify, no mail
+};
+
+std::string_view to_string(OutcomeStage stage);
+std::string_view to_string(StartTls starttls);
+std::string_view to_string(OutcomeResult result);
+std::optional<OutcomeStage> parse_outcome_stage(std::string_view text);
+std::optional<StartTls> parse_starttls(std::string_view text);
+std::optional<OutcomeResult> parse_outcome_result(std::string_view text);
+OutcomeStage outcome_stage(policy::Stage stage);
+// Against a JSON name: test tables and data files are written in those names.
+inline bool operator==(OutcomeStage e, std::string_view name) { return to_string(e) == name; }
+inline bool operator==(StartTls e, std::string_view name) { return to_string(e) == name; }
+inline bool operator==(OutcomeResult e, std::string_view name) { return to_string(e) == name; }
+// Sent or probed: the connection did what it was for.
+inline bool delivered(OutcomeResult r) { return r == OutcomeResult::kSent || r == OutcomeResult::kProbed; }
 
 struct TlsOutcome {
   std::string time;              // RFC 3339, UTC
@@ -23,23 +79,23 @@ struct TlsOutcome {
   std::string host;
   std::string ip;
   std::uint16_t port = 0;
-  // The last stage reached: connect, greeting, ehlo, starttls-offer, starttls-reply,
-  // starttls-injection, handshake, chain, identity, auth, mail, rcpt, data, quit.
-  std::string stage;
-  // not-attempted (tls=no or a clear retry), not-offered, refused, injection, failed, ok, implicit
-  std::string starttls = "not-attempted";
+  OutcomeStage stage = OutcomeStage::kConnect;
+  StartTls starttls = StartTls::kNotAttempted;
   std::string tls_version;
   std::string tls_cipher;
   bool tls_resumed = false;
   bool connection_reused = false;  // a parked connection carried this message (no new handshake)
+  // Written whole; read back (outcome_reader.h) without the comparisons, matched pair and
+  // verdict, which only people read.
   std::optional<policy::VerificationTrace> trace;
   bool fallback_plaintext = false;
-  std::string result;  // sent, deferred, bounced, next-host, retry-in-clear, probed
+  OutcomeResult result = OutcomeResult::kDeferred;
   std::string status;  // enhanced status code, when there is one
   std::string reason;
 };
 
 std::string to_json_line(const TlsOutcome& outcome);
+bool encrypted(const TlsOutcome& outcome);  // a TLS version was negotiated
 
 // "verified(hosted, route-host)", "encrypted, unverified", "encrypted", "none": the human
 // log's tls= field.

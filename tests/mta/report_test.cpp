@@ -31,21 +31,22 @@ TlsOutcome full_outcome() {
   t.verdict = "verified";
   return {.time = "2026-11-22T10:11:12Z", .queue_id = "0123456789ABCDEF", .recipient_domain = "example.com",
           .destconfig_entry = ".example.com", .setting = policy::TlsSetting::kRequiredVerifyHosted, .via = "mx",
-          .host = "mx.example.com", .ip = "192.0.2.1", .port = 25, .stage = "quit", .starttls = "ok",
+          .host = "mx.example.com", .ip = "192.0.2.1", .port = 25, .stage = OutcomeStage::kQuit, .starttls = StartTls::kOk,
           .tls_version = "TLS v1.2", .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", .tls_resumed = true,
-          .connection_reused = true, .trace = t, .fallback_plaintext = true, .result = "sent", .status = "2.0.0",
+          .connection_reused = true, .trace = t, .fallback_plaintext = true, .result = OutcomeResult::kSent, .status = "2.0.0",
           .reason = "ok \"quoted\" \xe2\x80\x94 text"};
 }
 
 TEST(ReportRecord, EveryFieldTheWriterWritesIsReadBack) {
   const TlsOutcome o = full_outcome();
+  const policy::VerificationTrace& t = *o.trace;
   auto r = parse_outcome_line(to_json_line(o));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->time, o.time);
   EXPECT_EQ(r->queue_id, o.queue_id);
   EXPECT_EQ(r->recipient_domain, o.recipient_domain);
   EXPECT_EQ(r->destconfig_entry, o.destconfig_entry);
-  EXPECT_EQ(r->setting, "required-verify-hosted");
+  EXPECT_EQ(r->setting, policy::TlsSetting::kRequiredVerifyHosted);
   EXPECT_EQ(r->via, o.via);
   EXPECT_EQ(r->host, o.host);
   EXPECT_EQ(r->ip, o.ip);
@@ -60,23 +61,42 @@ TEST(ReportRecord, EveryFieldTheWriterWritesIsReadBack) {
   EXPECT_EQ(r->result, o.result);
   EXPECT_EQ(r->status, o.status);
   EXPECT_EQ(r->reason, o.reason);
-  ASSERT_TRUE(r->has_verification);
-  EXPECT_TRUE(r->verified);
-  EXPECT_TRUE(r->chain_ok);
-  EXPECT_EQ(r->anchor, "test-ca");
-  EXPECT_EQ(r->rules, "hosted");
-  EXPECT_EQ(r->rule, "mx-host");
-  EXPECT_EQ(r->presented, (std::vector<std::string>{"mx.example.com", "mx.example.com"}));
-  EXPECT_EQ(r->ref_ids, (std::vector<std::string>{"example.com", "mx.example.com"}));
+  ASSERT_TRUE(r->trace);
+  const auto& rt = *r->trace;
+  EXPECT_TRUE(rt.verified);
+  EXPECT_TRUE(rt.chain.ok);
+  EXPECT_EQ(rt.chain.anchor, "test-ca");
+  EXPECT_EQ(rt.rules, policy::IdentityRules::kHosted);
+  EXPECT_EQ(rt.identity.rule, "mx-host");
+  ASSERT_EQ(rt.presented.size(), 2u);
+  for (std::size_t i = 0; i < rt.presented.size(); ++i) {
+    EXPECT_EQ(rt.presented[i].kind, t.presented[i].kind);
+    EXPECT_EQ(rt.presented[i].raw, t.presented[i].raw);
+    EXPECT_EQ(rt.presented[i].value, t.presented[i].value);
+  }
+  ASSERT_EQ(rt.ref_ids.size(), 2u);
+  for (std::size_t i = 0; i < rt.ref_ids.size(); ++i) {
+    EXPECT_EQ(rt.ref_ids[i].source, t.ref_ids[i].source);
+    EXPECT_EQ(rt.ref_ids[i].value, t.ref_ids[i].value);
+    EXPECT_EQ(rt.ref_ids[i].trusted, t.ref_ids[i].trusted);
+  }
+  // Read back, the record is written again as it was, but for what only people read (the
+  // comparisons, the matched pair and the verdict).
+  TlsOutcome again = *r;
+  again.trace->identity.comparisons = t.identity.comparisons;
+  again.trace->identity.match = t.identity.match;
+  again.trace->verdict = t.verdict;
+  again.trace->chain.anchor_subject = t.chain.anchor_subject;
+  EXPECT_EQ(to_json_line(again), to_json_line(o));
 
   // Nulls: no queue ID (tlsverify), no TLS, no verification, no status.
   TlsOutcome clear{.time = "2026-11-22T10:11:12Z", .recipient_domain = "example.com", .setting = policy::TlsSetting::kNo,
-                   .via = "route", .host = "192.0.2.9", .ip = "192.0.2.9", .port = 587, .stage = "quit", .result = "sent"};
+                   .via = "route", .host = "192.0.2.9", .ip = "192.0.2.9", .port = 587, .stage = OutcomeStage::kQuit, .result = OutcomeResult::kSent};
   auto c = parse_outcome_line(to_json_line(clear));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->queue_id, "");
-  EXPECT_FALSE(c->encrypted());
-  EXPECT_FALSE(c->has_verification);
+  EXPECT_FALSE(encrypted(*c));
+  EXPECT_FALSE(c->trace);
   EXPECT_EQ(c->status, "");
   EXPECT_EQ(c->starttls, "not-attempted");
 }
@@ -103,22 +123,21 @@ TEST(ReportRecord, WhatIsNotARecordSaysWhy) {
   EXPECT_TRUE(parse_outcome_line(j.dump()));
 }
 
-OutcomeRecord rec(std::string domain, std::string setting, std::string stage, std::string starttls, std::string result,
-                  bool tls, bool verified, std::string time = "2026-11-22T10:00:00Z") {
-  OutcomeRecord r;
+TlsOutcome rec(std::string domain, std::string setting, std::string stage, std::string starttls, std::string result,
+               bool tls, bool verified, std::string time = "2026-11-22T10:00:00Z") {
+  TlsOutcome r;
   r.time = std::move(time);
   r.recipient_domain = std::move(domain);
-  r.setting = std::move(setting);
+  r.setting = policy::parse_tls_setting(setting).value();
   r.via = "mx";
   r.host = "mx." + r.recipient_domain;
   r.ip = "192.0.2.1";
-  r.stage = std::move(stage);
-  r.starttls = std::move(starttls);
-  r.result = std::move(result);
+  r.stage = parse_outcome_stage(stage).value();
+  r.starttls = parse_starttls(starttls).value();
+  r.result = parse_outcome_result(result).value();
   if (tls) r.tls_version = "TLS v1.2";
-  r.has_verification = tls;
-  r.verified = verified;
-  r.chain_ok = verified;
+  if (tls) r.trace = policy::VerificationTrace{.setting = r.setting, .verified = verified};
+  if (tls) r.trace->chain.ok = verified;
   return r;
 }
 
@@ -151,12 +170,12 @@ TEST(ReportTlsRpt, ResultTypesPerRfc8460Section4_3) {
   EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-injection", "injection", "next-host", false, false)), "validation-failure");
   EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "handshake", "failed", "retry-in-clear", false, false)), "validation-failure");
   auto expired = rec("d", "required-verify", "chain", "ok", "deferred", true, false);
-  expired.chain_error = "certificate has expired";
+  expired.trace->chain.error = "certificate has expired";
   EXPECT_EQ(tlsrpt_result_type(expired), "certificate-expired");
-  expired.chain_error = "self-signed certificate is not trusted";
+  expired.trace->chain.error = "self-signed certificate is not trusted";
   EXPECT_EQ(tlsrpt_result_type(expired), "certificate-not-trusted");
   auto mismatch = rec("d", "required-verify-hosted", "identity", "ok", "deferred", true, false);
-  mismatch.chain_ok = true;
+  mismatch.trace->chain.ok = true;
   EXPECT_EQ(tlsrpt_result_type(mismatch), "certificate-host-mismatch");
   // Unverified TLS under a setting that does not verify is not a failure; clear text under
   // tls=no is not a TLS session at all.
@@ -169,7 +188,7 @@ TEST(ReportTlsRpt, OneReportPerDomainAndDayWithTheSchemaOfSection4_4) {
   report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-22T01:00:00Z"));
   report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-22T02:00:00Z"));
   auto bad = rec("example.com", "required-verify", "identity", "ok", "deferred", true, false, "2026-11-22T03:00:00Z");
-  bad.chain_ok = true;
+  bad.trace->chain.ok = true;
   report.add(bad);
   report.add(rec("example.com", "no", "quit", "not-attempted", "sent", false, false, "2026-11-22T04:00:00Z"));
   report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-23T00:00:00Z"));
