@@ -1,8 +1,7 @@
-// SMTP reply parsing (RFC 5321 §4.2, RFC 3463), EHLO keywords, and dot-stuffing (§4.5.2).
+// SMTP reply parsing (RFC 5321 §4.2, RFC 3463) and EHLO keywords.
 #include <gtest/gtest.h>
 
 #include "mta/smtp/reply.h"
-#include "mta/client/smtp_session.h"
 
 namespace sealpost::mta {
 namespace {
@@ -66,13 +65,6 @@ TEST(EhloCapabilities, Keywords) {
   const auto greeting_only = parse_ehlo(parse({"250-STARTTLS", "250 SIZE lots"}));
   EXPECT_FALSE(greeting_only.starttls);
   EXPECT_EQ(greeting_only.size, 0u);
-}
-
-TEST(DotStuffing, LeadingDotsLineEndsAndTerminator) {
-  EXPECT_EQ(dot_stuff("a\r\n.b\r\n..c\r\n"), "a\r\n..b\r\n...c\r\n.\r\n");
-  EXPECT_EQ(dot_stuff(".\r\n"), "..\r\n.\r\n");
-  EXPECT_EQ(dot_stuff("bare\nlf\rcr"), "bare\r\nlf\r\ncr\r\n.\r\n");
-  EXPECT_EQ(dot_stuff(""), ".\r\n");
 }
 
 }  // namespace

@@ -67,5 +67,22 @@ TEST(Dsn, UntrustedTextIsSevenBitAndWithinLineLimits) {
   EXPECT_NE(dsn->content.find("Subject: caf??\r\n"), std::string::npos);
 }
 
+TEST(Dsn, TheDiagnosticTypeFollowsWhoSaidIt_Rfc3464Section2_3_6) {
+  auto in = input();
+  // Our own reason quoting a server's words is still ours; a server's reply on an expired
+  // message (no Remote-MTA: the last attempt's host is gone) is still the server's.
+  in.recipients = {{.address = "a@example.com", .status = "5.7.5",
+                    .diagnostic = "TLS required: mx.example.com said: 454 TLS not available", .expired = true},
+                   {.address = "b@example.com", .status = "5.2.2",
+                    .diagnostic = "mx.example.com[192.0.2.1] said: 452 4.2.2 mailbox full", .expired = true,
+                    .source = ReplySource::kRemote}};
+  const auto dsn = make_dsn(in);
+  ASSERT_TRUE(dsn);
+  EXPECT_NE(dsn->content.find("Diagnostic-Code: x-sealpost; TLS required: mx.example.com said:"), std::string::npos)
+      << dsn->content;
+  EXPECT_NE(dsn->content.find("Diagnostic-Code: smtp; mx.example.com[192.0.2.1] said: 452"), std::string::npos)
+      << dsn->content;
+}
+
 }  // namespace
 }  // namespace sealpost::mta
