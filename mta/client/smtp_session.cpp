@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "mta/client/connection_cache.h"
+#include "mta/client/peer_verification.h"
 #include "mta/client/smtp_auth.h"
 #include "mta/client/smtp_connection.h"
 #include "policy/time_format.h"
@@ -22,9 +23,6 @@ bool has_8bit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
-std::string status_of(const Reply& r, const char* fallback) { return r.enhanced.empty() ? fallback : r.enhanced; }
-// A refusal without an enhanced code gets its class: 5.0.0 for 5xx, 4.0.0 otherwise.
-std::string failure_status(const Reply& r) { return status_of(r, r.permanent() ? "5.0.0" : "4.0.0"); }
 
 class Session {
  public:
@@ -166,11 +164,11 @@ class Session {
       caps_ = parse_ehlo(*r);
       co_return true;
     }
-    if (!r->permanent()) co_return host_failed(OutcomeStage::kEhlo, status_of(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
+    if (!r->permanent()) co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
     // RFC 5321 §3.2: a server that does not know EHLO gets HELO, and offers no extensions.
     auto h = co_await command("HELO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!h) co_return broken(OutcomeStage::kEhlo, "4.4.2", "HELO to " + where() + ": " + h.error().message);
-    if (h->code != 250) co_return host_failed(OutcomeStage::kEhlo, status_of(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
+    if (h->code != 250) co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
     caps_ = {};
     co_return true;
   }
@@ -222,7 +220,7 @@ class Session {
     result_.outcome.stage = OutcomeStage::kEhlo;
     auto e = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!e) co_return broken(OutcomeStage::kEhlo, "4.4.2", "EHLO after STARTTLS to " + where() + ": " + e.error().message);
-    if (e->code != 250) co_return host_failed(OutcomeStage::kEhlo, status_of(*e, "4.0.0"), "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
+    if (e->code != 250) co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*e, "4.0.0"), "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
     caps_ = parse_ehlo(*e);
     co_return true;
   }
@@ -231,14 +229,7 @@ class Session {
   // verification would have said.
   bool verify() {
     if (!conn_->encrypted() || result_.chain.empty()) return true;
-    auto facts = req_.facts;
-    facts.connected_ip = policy::IpAddress::parse(req_.target.address.to_string());
-    facts.ptr = req_.ptr;
-    const auto at = ctx_.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
-                                                                                     : ctx_.validation_time;
-    const policy::ChainResult chain = ctx_.trust ? ctx_.trust->validate(result_.chain, at)
-                                                 : policy::ChainResult{.ok = false, .error = "no trust store"};
-    auto trace = policy::verify_certificate(req_.setting, chain, result_.chain.front().names(), facts);
+    auto trace = verify_peer(ctx_, req_, result_.chain);
     if (!trace) return host_failed(OutcomeStage::kChain, "4.7.5", "cannot verify " + where() + ": " + trace.error().message);
     result_.outcome.trace = std::move(*trace);
     const auto& t = *result_.outcome.trace;
@@ -259,7 +250,7 @@ class Session {
     const Result<Reply> r = co_await mta::authenticate(*conn_, c, caps_, ctx_.timeouts.command);
     if (!r) co_return broken(OutcomeStage::kAuth, "4.4.2", "AUTH with " + where() + ": " + r.error().message);
     if (r->code != 235) {
-      co_return host_failed(OutcomeStage::kAuth, status_of(*r, r->permanent() ? "5.7.8" : "4.7.0"),
+      co_return host_failed(OutcomeStage::kAuth, enhanced_or(*r, r->permanent() ? "5.7.8" : "4.7.0"),
                             "authentication as " + policy::escape_for_display(c.user) + " failed at " + where() + ": " +
                                 r->summary());
     }
@@ -367,7 +358,7 @@ class Session {
       if (rr.status != RecipientStatus::kSent) continue;
       rr.source = ReplySource::kRemote;
       if (r.positive()) {
-        rr.status_code = status_of(r, "2.0.0");
+        rr.status_code = enhanced_or(r, "2.0.0");
         rr.reply = where() + " said: " + r.summary();
       } else {
         rr.status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;

@@ -103,4 +103,7 @@ EhloCapabilities parse_ehlo(const Reply& reply) {
   return caps;
 }
 
+std::string enhanced_or(const Reply& r, const char* fallback) { return r.enhanced.empty() ? fallback : r.enhanced; }
+std::string failure_status(const Reply& r) { return enhanced_or(r, r.permanent() ? "5.0.0" : "4.0.0"); }
+
 }  // namespace sealpost::mta

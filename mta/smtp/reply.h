@@ -32,6 +32,11 @@ struct Reply {
   std::string summary() const;
 };
 
+// The reply's enhanced code, or `fallback` when the server sent none.
+std::string enhanced_or(const Reply& reply, const char* fallback);
+// A refusal's code: its own, or its class alone (5.0.0 for 5xx, 4.0.0 otherwise).
+std::string failure_status(const Reply& reply);
+
 // Feeds one line at a time (CRLF removed). Returns the reply once its last line arrived.
 class ReplyParser {
  public:

@@ -1,0 +1,18 @@
+// See peer_verification.h.
+#include "mta/client/peer_verification.h"
+
+namespace sealpost::mta {
+
+Result<policy::VerificationTrace> verify_peer(const SessionContext& ctx, const SessionRequest& req,
+                                              const std::vector<tls::Certificate>& chain) {
+  auto facts = req.facts;
+  facts.connected_ip = policy::IpAddress::parse(req.target.address.to_string());
+  facts.ptr = req.ptr;
+  const auto at = ctx.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
+                                                                                 : ctx.validation_time;
+  const policy::ChainResult result =
+      ctx.trust ? ctx.trust->validate(chain, at) : policy::ChainResult{.ok = false, .error = "no trust store"};
+  return policy::verify_certificate(req.setting, result, chain.front().names(), facts);
+}
+
+}  // namespace sealpost::mta

@@ -1,0 +1,20 @@
+// The verification of a server's certificate once the handshake is done (TLS-POLICY.md §1,
+// §8–9): the chain against the trust store at the validation time, then the presented
+// identifiers against the REF-IDs built from the delivery's facts, the connected address and
+// its forward-confirmed PTR names. The session decides what a failure means (§7); this only
+// builds the trace. Untrusted: the server's chain.
+#pragma once
+
+#include <vector>
+
+#include "mta/client/smtp_session.h"
+#include "policy/verification.h"
+#include "tls/certificate.h"
+
+namespace sealpost::mta {
+
+// An error only when the facts cannot form REF-IDs (policy::verify_certificate).
+Result<policy::VerificationTrace> verify_peer(const SessionContext& context, const SessionRequest& request,
+                                              const std::vector<tls::Certificate>& chain);
+
+}  // namespace sealpost::mta
