@@ -43,8 +43,8 @@ void BM_LookupsInFlight(benchmark::State& state) {
     for (int i = 0; i < in_flight && started < kPerIteration; ++i) start_one();
     while (done < kPerIteration) io.run_one();
   }
-  state.counters["lookups/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kPerIteration,
-                                                   benchmark::Counter::kIsRate);
+  state.counters["lookups/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kPerIteration, benchmark::Counter::kIsRate);
   state.counters["temp_failures"] = static_cast<double>(failures);
 }
 BENCHMARK(BM_LookupsInFlight)->Arg(1)->Arg(100)->Arg(1000)->UseRealTime()->Unit(benchmark::kMillisecond);

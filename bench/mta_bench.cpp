@@ -15,8 +15,8 @@ namespace {
 using namespace sealpost;
 
 void BM_ReplyParseEhlo(benchmark::State& state) {
-  const std::vector<std::string> lines = {"250-mx.example.com", "250-PIPELINING", "250-SIZE 10240000", "250-STARTTLS",
-                                          "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 SMTPUTF8"};
+  const std::vector<std::string> lines = {"250-mx.example.com",      "250-PIPELINING", "250-SIZE 10240000", "250-STARTTLS",
+                                          "250-ENHANCEDSTATUSCODES", "250-8BITMIME",   "250 SMTPUTF8"};
   for (auto _ : state) {
     mta::ReplyParser p;
     Result<std::optional<mta::Reply>> r = std::optional<mta::Reply>{};
@@ -56,17 +56,31 @@ void BM_InboundTransaction(benchmark::State& state) {
 BENCHMARK(BM_InboundTransaction);
 
 mta::TlsOutcome outcome() {
-  const policy::DeliveryFacts facts{.recipient_domain = "example.com", .mx_host = "mx1.example.com",
-                                    .connected_ip = policy::IpAddress::parse("192.0.2.1"), .ptr = {}, .route_hosts = {}};
+  const policy::DeliveryFacts facts{.recipient_domain = "example.com",
+                                    .mx_host = "mx1.example.com",
+                                    .connected_ip = policy::IpAddress::parse("192.0.2.1"),
+                                    .ptr = {},
+                                    .route_hosts = {}};
   const policy::CertificateNames cert{.dns_names = {"mx1.example.com"}, .common_names = {"mx1.example.com"}, .ip_addresses = {}};
-  auto trace = policy::verify_certificate(policy::TlsSetting::kRequiredVerify,
-                                          {.ok = true, .anchor = "system", .anchor_subject = {}, .error = {}, .error_subject = {}},
-                                          cert, facts);
-  return {.time = "2026-11-22T10:00:00Z", .queue_id = "0123456789ABCDEF", .recipient_domain = "example.com",
-          .destconfig_entry = "default", .setting = policy::TlsSetting::kRequiredVerify, .via = "mx",
-          .host = "mx1.example.com", .ip = "192.0.2.1", .port = 25, .stage = mta::OutcomeStage::kQuit, .starttls = mta::StartTls::kOk,
-          .tls_version = "TLS v1.2", .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", .trace = *trace,
-          .result = mta::OutcomeResult::kSent, .status = "2.0.0"};
+  auto trace = policy::verify_certificate(
+      policy::TlsSetting::kRequiredVerify,
+      {.ok = true, .anchor = "system", .anchor_subject = {}, .error = {}, .error_subject = {}}, cert, facts);
+  return {.time = "2026-11-22T10:00:00Z",
+          .queue_id = "0123456789ABCDEF",
+          .recipient_domain = "example.com",
+          .destconfig_entry = "default",
+          .setting = policy::TlsSetting::kRequiredVerify,
+          .via = "mx",
+          .host = "mx1.example.com",
+          .ip = "192.0.2.1",
+          .port = 25,
+          .stage = mta::OutcomeStage::kQuit,
+          .starttls = mta::StartTls::kOk,
+          .tls_version = "TLS v1.2",
+          .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          .trace = *trace,
+          .result = mta::OutcomeResult::kSent,
+          .status = "2.0.0"};
 }
 
 void BM_OutcomeRecordWrite(benchmark::State& state) {

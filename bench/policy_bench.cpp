@@ -19,19 +19,19 @@ namespace {
 using namespace sealpost;
 
 const policy::DeliveryFacts kFacts{
-    .recipient_domain = "example.com", .mx_host = "mx01.subd.emailhosted.not",
+    .recipient_domain = "example.com",
+    .mx_host = "mx01.subd.emailhosted.not",
     .connected_ip = policy::IpAddress::parse("192.0.2.1"),
     .ptr = {{.name = "mx0a.emailhosted.not", .addresses = {*policy::IpAddress::parse("192.0.2.1")}}},
     .route_hosts = {}};
-const policy::CertificateNames kCert{.dns_names = {"*.emailhosted.not", "emailhosted.not"},
-                                     .common_names = {"*.emailhosted.not"}, .ip_addresses = {}};
+const policy::CertificateNames kCert{
+    .dns_names = {"*.emailhosted.not", "emailhosted.not"}, .common_names = {"*.emailhosted.not"}, .ip_addresses = {}};
 
 void BM_IdentityDecision(benchmark::State& state) {
   const auto setting = static_cast<policy::TlsSetting>(state.range(0));
   for (auto _ : state) {
-    auto t = policy::verify_certificate(setting, {.ok = true, .anchor = "a", .anchor_subject = {}, .error = {},
-                                                  .error_subject = {}},
-                                        kCert, kFacts);
+    auto t = policy::verify_certificate(
+        setting, {.ok = true, .anchor = "a", .anchor_subject = {}, .error = {}, .error_subject = {}}, kCert, kFacts);
     benchmark::DoNotOptimize(t);
   }
 }
@@ -43,8 +43,7 @@ void BM_DestconfigLookup(benchmark::State& state) {
   policy::DestConfig config;
   const auto n = static_cast<int>(state.range(0));
   for (int i = 0; i < n; ++i) {
-    (void)config.add((i % 2 ? "." : "") + ("d" + std::to_string(i) + ".example"),
-                     {.tls = policy::TlsSetting::kRequiredVerify});
+    (void)config.add((i % 2 ? "." : "") + ("d" + std::to_string(i) + ".example"), {.tls = policy::TlsSetting::kRequiredVerify});
   }
   int i = 0;
   for (auto _ : state) {

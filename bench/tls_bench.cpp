@@ -38,19 +38,22 @@ void BM_StartTlsSession(benchmark::State& state) {
   const tls::TrustStore trust = test_trust();
   tls::TlsClientContext tls({.resume_sessions = resume});
   mta::SessionContext ctx{.helo_name = "bench.sealpost.test", .tls = &tls, .trust = &trust, .validation_time = kAt};
-  mta::SessionRequest req{
-      .target = {.host = "mx-name.mail.test", .address = boost::asio::ip::make_address("127.0.0.31"),
-                 .port = static_cast<std::uint16_t>(std::stoi(env("SEALPOST_BENCH_SMTP_PORT")))},
-      .setting = policy::TlsSetting::kRequiredVerifyHosted,
-      .facts = {.recipient_domain = "mxname.mail.test", .mx_host = "mx-name.mail.test"}};
+  mta::SessionRequest req{.target = {.host = "mx-name.mail.test",
+                                     .address = boost::asio::ip::make_address("127.0.0.31"),
+                                     .port = static_cast<std::uint16_t>(std::stoi(env("SEALPOST_BENCH_SMTP_PORT")))},
+                          .setting = policy::TlsSetting::kRequiredVerifyHosted,
+                          .facts = {.recipient_domain = "mxname.mail.test", .mx_host = "mx-name.mail.test"}};
   boost::asio::io_context io;
   std::size_t resumed = 0, verified = 0;
   for (auto _ : state) {
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-      auto r = co_await mta::run_session(ctx, req);
-      resumed += r.outcome.tls_resumed;
-      verified += r.outcome.trace && r.outcome.trace->verified;
-    }, boost::asio::detached);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto r = co_await mta::run_session(ctx, req);
+          resumed += r.outcome.tls_resumed;
+          verified += r.outcome.trace && r.outcome.trace->verified;
+        },
+        boost::asio::detached);
     io.restart();
     io.run();
   }

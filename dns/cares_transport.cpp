@@ -222,9 +222,8 @@ void CaresTransport::query(const std::string& name, RrType type, Handler handler
     if (ec || p->done) return;
     p->done = true;
     if (auto state = weak.lock()) {
-      boost::asio::post(state->io, [h = std::move(p->handler)]() mutable {
-        h(Error{"timeout: the DNS lookup passed its deadline"});
-      });
+      boost::asio::post(state->io,
+                        [h = std::move(p->handler)]() mutable { h(Error{"timeout: the DNS lookup passed its deadline"}); });
     }
   });
   state_->send(std::move(*query), p);

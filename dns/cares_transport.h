@@ -25,7 +25,7 @@ struct CaresOptions {
   std::vector<std::string> servers;
   std::chrono::milliseconds try_timeout{1500};  // per try, per server
   int tries = 2;
-  std::chrono::milliseconds deadline{5000};     // the whole lookup, queueing included
+  std::chrono::milliseconds deadline{5000};  // the whole lookup, queueing included
   // Queries beyond this wait in a queue: with ~1000 UDP queries outstanding on one channel,
   // answers are dropped and every drop costs a retransmission timeout (bench/README.md).
   std::size_t max_in_flight = 100;

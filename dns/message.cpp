@@ -8,8 +8,8 @@ namespace {
 
 constexpr std::size_t kHeaderOctets = 12;
 constexpr std::uint16_t kClassIn = 1;
-constexpr std::uint16_t kTypeOpt = 41;       // RFC 6891 §6.1.1
-constexpr int kMaxCompressionJumps = 64;     // more than any honest name needs
+constexpr std::uint16_t kTypeOpt = 41;    // RFC 6891 §6.1.1
+constexpr int kMaxCompressionJumps = 64;  // more than any honest name needs
 constexpr std::size_t kMaxRecordsPerSection = 1024;
 
 class Reader {
@@ -109,9 +109,7 @@ Result<ResourceRecord> read_record(Reader& r) {
   if (!r.bytes(rdlength, rdata)) return Error{"record data runs past the end of the message"};
   const std::size_t end = r.pos();
   if (klass != kClassIn && rr.type != kTypeOpt) return rr;
-  const auto bad = [&](const char* what) {
-    return Error{std::string("malformed ") + what + " record for " + rr.owner};
-  };
+  const auto bad = [&](const char* what) { return Error{std::string("malformed ") + what + " record for " + rr.owner}; };
   r.seek(start);  // names inside rdata may use compression: parse in place
   switch (static_cast<RrType>(rr.type)) {
     case RrType::kA:
@@ -151,16 +149,15 @@ Result<ResourceRecord> read_record(Reader& r) {
     }
     case RrType::kTlsa: {
       if (rdata.size() < 3) return bad("TLSA");
-      rr.data = TlsaData{.usage = rdata[0], .selector = rdata[1], .matching_type = rdata[2],
-                         .association = {rdata.begin() + 3, rdata.end()}};
+      rr.data = TlsaData{
+          .usage = rdata[0], .selector = rdata[1], .matching_type = rdata[2], .association = {rdata.begin() + 3, rdata.end()}};
       break;
     }
     case RrType::kSoa: {
       auto mname = r.name();
       auto rname = mname ? r.name() : mname;
       std::uint32_t serial = 0, refresh = 0, retry = 0, expire = 0, minimum = 0;
-      if (!rname || !r.u32(serial) || !r.u32(refresh) || !r.u32(retry) || !r.u32(expire) || !r.u32(minimum) ||
-          r.pos() != end) {
+      if (!rname || !r.u32(serial) || !r.u32(refresh) || !r.u32(retry) || !r.u32(expire) || !r.u32(minimum) || r.pos() != end) {
         return bad("SOA");
       }
       rr.data = SoaData{.minimum = minimum};
@@ -203,7 +200,7 @@ Result<std::vector<std::uint8_t>> build_query(std::string_view name, RrType type
   put_u16(q, 1);      // QDCOUNT
   put_u16(q, 0);
   put_u16(q, 0);
-  put_u16(q, 1);      // ARCOUNT: the OPT record
+  put_u16(q, 1);  // ARCOUNT: the OPT record
   if (auto s = put_name(q, name); !s) return s.error();
   put_u16(q, static_cast<std::uint16_t>(type));
   put_u16(q, kClassIn);

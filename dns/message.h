@@ -55,8 +55,8 @@ struct ResourceRecord {
   std::string owner;
   std::uint16_t type;
   std::uint32_t ttl;
-  std::variant<UnknownData, policy::IpAddress, std::string /*CNAME, PTR*/, MxData,
-               std::vector<std::string> /*TXT*/, TlsaData, SoaData>
+  std::variant<UnknownData, policy::IpAddress, std::string /*CNAME, PTR*/, MxData, std::vector<std::string> /*TXT*/, TlsaData,
+               SoaData>
       data;
 };
 

@@ -61,8 +61,8 @@ struct MxJoin {
       result.reason = "no MX host address could be looked up: " + last_problem;
     } else {
       result.status = MxStatus::kNotFound;
-      result.reason = result.implicit ? "the domain has no MX record and no A or AAAA record"
-                                      : "no MX host has an address: " + last_problem;
+      result.reason =
+          result.implicit ? "the domain has no MX record and no A or AAAA record" : "no MX host has an address: " + last_problem;
     }
     done(std::move(result));
   }
@@ -102,89 +102,98 @@ void lookup_addresses(Resolver& resolver, const std::string& host,
 
 void lookup_mx(Resolver& resolver, const std::string& domain, std::function<void(MxResult)> done, MxOptions options) {
   const std::string name = canonical(domain);
-  resolver.lookup(name, RrType::kMx, [&resolver, name, done = std::move(done),
-                                      options = std::move(options)](const LookupResult& r) mutable {
-    auto join = std::make_shared<MxJoin>();
-    join->done = std::move(done);
-    MxResult& out = join->result;
-    out.authenticated = r.authenticated;
-    if (r.status == LookupStatus::kTemporaryFailure) {
-      out.reason = r.reason;
-      join->done(std::move(out));
-      return;
-    }
-    if (r.status == LookupStatus::kNotFound && r.reason.starts_with("NXDOMAIN")) {
-      out.status = MxStatus::kNotFound;
-      out.reason = r.reason;
-      join->done(std::move(out));
-      return;
-    }
-    if (r.status == LookupStatus::kNotFound) {
-      // RFC 5321 §5.1: no MX records: the domain itself is the implicit MX, preference 0.
-      out.implicit = true;
-      out.hosts.push_back({.name = name, .preference = 0, .addresses = {}, .authenticated = false, .problem = {},
-                           .address_status = LookupStatus::kFound});
-    } else {
-      std::vector<MxData> mxs;
-      for (const auto& rr : r.records) {
-        if (const auto* mx = std::get_if<MxData>(&rr.data)) mxs.push_back(*mx);
-      }
-      const bool has_null = std::any_of(mxs.begin(), mxs.end(), [](const MxData& m) { return m.exchange.empty(); });
-      if (has_null && mxs.size() == 1) {
-        out.status = MxStatus::kNullMx;
-        out.reason = name + " does not accept mail (null MX, RFC 7505)";
-        join->done(std::move(out));
-        return;
-      }
-      // RFC 7505 §3: a null MX must stand alone; beside other MX records it is ignored.
-      std::erase_if(mxs, [](const MxData& m) { return m.exchange.empty(); });
-      std::sort(mxs.begin(), mxs.end(), [](const MxData& a, const MxData& b) { return a.preference < b.preference; });
-      // One generator per thread, seeded once: seeding per lookup showed in the relay's profile.
-      auto random = options.random ? options.random : [] {
-        thread_local std::mt19937 rng{std::random_device{}()};
-        return static_cast<std::uint32_t>(rng());
-      };
-      for (auto first = mxs.begin(); first != mxs.end();) {
-        auto last = std::find_if(first, mxs.end(), [&](const MxData& m) { return m.preference != first->preference; });
-        for (auto i = last - first; i > 1; --i) std::iter_swap(first + (i - 1), first + static_cast<std::ptrdiff_t>(random() % static_cast<std::uint32_t>(i)));
-        first = last;
-      }
-      for (const auto& mx : mxs) {
-        const std::string host = canonical(mx.exchange);
-        const bool seen = std::any_of(out.hosts.begin(), out.hosts.end(), [&](const MxHost& h) { return h.name == host; });
-        if (seen || out.hosts.size() == kMaxMxHosts) continue;
-        out.hosts.push_back({.name = host, .preference = mx.preference, .addresses = {}, .authenticated = false,
-                             .problem = {}, .address_status = LookupStatus::kFound});
-      }
-    }
-    // finish() hands the result over once the last host is done, possibly synchronously (from
-    // the cache) inside this loop: nothing below may touch the result after the last start.
-    const std::size_t n = out.hosts.size();
-    if (n == 0) {
-      join->finish();
-      return;
-    }
-    join->pending = n;
-    for (std::size_t i = 0; i < n; ++i) {
-      MxHost& h = join->result.hosts[i];
-      if (policy::IpAddress::parse(h.name)) {
-        // RFC 5321 §5.1 / RFC 7505: an MX names a host; an address there is a configuration error.
-        h.problem = "the MX target is an IP address, not a host name";
-        h.address_status = LookupStatus::kNotFound;
-        join->finish();
-        continue;
-      }
-      lookup_addresses(resolver, h.name, [join, i](std::vector<policy::IpAddress> addrs, LookupStatus status,
-                                                   bool ad, std::string reason) {
-        MxHost& host = join->result.hosts[i];
-        host.addresses = std::move(addrs);
-        host.address_status = status;
-        host.authenticated = ad;
-        if (status != LookupStatus::kFound) host.problem = "no address: " + reason;
-        join->finish();
+  resolver.lookup(
+      name, RrType::kMx, [&resolver, name, done = std::move(done), options = std::move(options)](const LookupResult& r) mutable {
+        auto join = std::make_shared<MxJoin>();
+        join->done = std::move(done);
+        MxResult& out = join->result;
+        out.authenticated = r.authenticated;
+        if (r.status == LookupStatus::kTemporaryFailure) {
+          out.reason = r.reason;
+          join->done(std::move(out));
+          return;
+        }
+        if (r.status == LookupStatus::kNotFound && r.reason.starts_with("NXDOMAIN")) {
+          out.status = MxStatus::kNotFound;
+          out.reason = r.reason;
+          join->done(std::move(out));
+          return;
+        }
+        if (r.status == LookupStatus::kNotFound) {
+          // RFC 5321 §5.1: no MX records: the domain itself is the implicit MX, preference 0.
+          out.implicit = true;
+          out.hosts.push_back({.name = name,
+                               .preference = 0,
+                               .addresses = {},
+                               .authenticated = false,
+                               .problem = {},
+                               .address_status = LookupStatus::kFound});
+        } else {
+          std::vector<MxData> mxs;
+          for (const auto& rr : r.records) {
+            if (const auto* mx = std::get_if<MxData>(&rr.data)) mxs.push_back(*mx);
+          }
+          const bool has_null = std::any_of(mxs.begin(), mxs.end(), [](const MxData& m) { return m.exchange.empty(); });
+          if (has_null && mxs.size() == 1) {
+            out.status = MxStatus::kNullMx;
+            out.reason = name + " does not accept mail (null MX, RFC 7505)";
+            join->done(std::move(out));
+            return;
+          }
+          // RFC 7505 §3: a null MX must stand alone; beside other MX records it is ignored.
+          std::erase_if(mxs, [](const MxData& m) { return m.exchange.empty(); });
+          std::sort(mxs.begin(), mxs.end(), [](const MxData& a, const MxData& b) { return a.preference < b.preference; });
+          // One generator per thread, seeded once: seeding per lookup showed in the relay's profile.
+          auto random = options.random ? options.random : [] {
+            thread_local std::mt19937 rng{std::random_device{}()};
+            return static_cast<std::uint32_t>(rng());
+          };
+          for (auto first = mxs.begin(); first != mxs.end();) {
+            auto last = std::find_if(first, mxs.end(), [&](const MxData& m) { return m.preference != first->preference; });
+            for (auto i = last - first; i > 1; --i)
+              std::iter_swap(first + (i - 1), first + static_cast<std::ptrdiff_t>(random() % static_cast<std::uint32_t>(i)));
+            first = last;
+          }
+          for (const auto& mx : mxs) {
+            const std::string host = canonical(mx.exchange);
+            const bool seen = std::any_of(out.hosts.begin(), out.hosts.end(), [&](const MxHost& h) { return h.name == host; });
+            if (seen || out.hosts.size() == kMaxMxHosts) continue;
+            out.hosts.push_back({.name = host,
+                                 .preference = mx.preference,
+                                 .addresses = {},
+                                 .authenticated = false,
+                                 .problem = {},
+                                 .address_status = LookupStatus::kFound});
+          }
+        }
+        // finish() hands the result over once the last host is done, possibly synchronously (from
+        // the cache) inside this loop: nothing below may touch the result after the last start.
+        const std::size_t n = out.hosts.size();
+        if (n == 0) {
+          join->finish();
+          return;
+        }
+        join->pending = n;
+        for (std::size_t i = 0; i < n; ++i) {
+          MxHost& h = join->result.hosts[i];
+          if (policy::IpAddress::parse(h.name)) {
+            // RFC 5321 §5.1 / RFC 7505: an MX names a host; an address there is a configuration error.
+            h.problem = "the MX target is an IP address, not a host name";
+            h.address_status = LookupStatus::kNotFound;
+            join->finish();
+            continue;
+          }
+          lookup_addresses(resolver, h.name,
+                           [join, i](std::vector<policy::IpAddress> addrs, LookupStatus status, bool ad, std::string reason) {
+                             MxHost& host = join->result.hosts[i];
+                             host.addresses = std::move(addrs);
+                             host.address_status = status;
+                             host.authenticated = ad;
+                             if (status != LookupStatus::kFound) host.problem = "no address: " + reason;
+                             join->finish();
+                           });
+        }
       });
-    }
-  });
 }
 
 }  // namespace sealpost::dns

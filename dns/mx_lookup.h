@@ -42,13 +42,11 @@ struct MxOptions {
   std::function<std::uint32_t()> random;
 };
 
-void lookup_mx(Resolver& resolver, const std::string& domain, std::function<void(MxResult)> done,
-               MxOptions options = {});
+void lookup_mx(Resolver& resolver, const std::string& domain, std::function<void(MxResult)> done, MxOptions options = {});
 
 // Both address lookups of one host, joined.
-void lookup_addresses(Resolver& resolver, const std::string& host,
-                      std::function<void(std::vector<policy::IpAddress>, LookupStatus, bool authenticated,
-                                         std::string reason)>
-                          done);
+void lookup_addresses(
+    Resolver& resolver, const std::string& host,
+    std::function<void(std::vector<policy::IpAddress>, LookupStatus, bool authenticated, std::string reason)> done);
 
 }  // namespace sealpost::dns

@@ -86,8 +86,7 @@ void Resolver::fetch(Key key, std::vector<std::string> chain, Done done) {
                        done(std::move(r));
                        return;
                      }
-                     if (chain.size() >= kMaxCnameLinks ||
-                         std::find(chain.begin(), chain.end(), follow) != chain.end()) {
+                     if (chain.size() >= kMaxCnameLinks || std::find(chain.begin(), chain.end(), follow) != chain.end()) {
                        done(temporary("CNAME chain from " + chain.front() + " loops or is longer than 8 links"));
                        return;
                      }
@@ -177,8 +176,7 @@ LookupResult Resolver::classify(const Key& key, Result<Message> reply, std::stri
   }
   if (!r.records.empty()) {
     r.status = LookupStatus::kFound;
-    r.ttl = static_cast<std::uint32_t>(
-        std::clamp(std::chrono::seconds(ttl), options_.min_ttl, options_.max_ttl).count());
+    r.ttl = static_cast<std::uint32_t>(std::clamp(std::chrono::seconds(ttl), options_.min_ttl, options_.max_ttl).count());
     return r;
   }
   const std::uint32_t negative = negative_ttl();

@@ -33,10 +33,10 @@ struct LookupResult {
 };
 
 struct ResolverOptions {
-  std::chrono::seconds min_ttl{5};         // floor: answers with TTL 0 would be re-asked per message
-  std::chrono::seconds max_ttl{3600};      // cap: a huge TTL must not pin a stale answer
+  std::chrono::seconds min_ttl{5};     // floor: answers with TTL 0 would be re-asked per message
+  std::chrono::seconds max_ttl{3600};  // cap: a huge TTL must not pin a stale answer
   std::chrono::seconds max_negative_ttl{60};
-  std::size_t max_entries = 100000;        // cache size bound; the cache is cleared when full
+  std::size_t max_entries = 100000;  // cache size bound; the cache is cleared when full
 };
 
 class Resolver {
@@ -44,14 +44,14 @@ class Resolver {
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   using Handler = std::function<void(const LookupResult&)>;
 
-  explicit Resolver(Transport& transport, ResolverOptions options = {},
-                    Clock clock = [] { return std::chrono::steady_clock::now(); });
+  explicit Resolver(
+      Transport& transport, ResolverOptions options = {}, Clock clock = [] { return std::chrono::steady_clock::now(); });
 
   // The handler runs before lookup() returns when the answer is cached.
   void lookup(std::string name, RrType type, Handler handler);
 
   struct Stats {
-    std::uint64_t queries = 0;    // sent to the transport
+    std::uint64_t queries = 0;  // sent to the transport
     std::uint64_t cache_hits = 0;
     std::uint64_t collapsed = 0;  // lookups that joined one already in flight
   };

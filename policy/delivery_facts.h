@@ -23,11 +23,11 @@ struct PtrFact {
 bool forward_confirmed(const PtrFact& ptr, const std::optional<IpAddress>& ip);
 
 struct DeliveryFacts {
-  std::string recipient_domain;             // domain of the envelope recipient
-  std::optional<std::string> mx_host;       // MX target connected to; absent with a route
-  std::optional<IpAddress> connected_ip;    // the address the TCP connection went to
-  std::vector<PtrFact> ptr;                 // PTR names of connected_ip
-  std::vector<std::string> route_hosts;     // every host of the SMTP route; empty: by MX
+  std::string recipient_domain;           // domain of the envelope recipient
+  std::optional<std::string> mx_host;     // MX target connected to; absent with a route
+  std::optional<IpAddress> connected_ip;  // the address the TCP connection went to
+  std::vector<PtrFact> ptr;               // PTR names of connected_ip
+  std::vector<std::string> route_hosts;   // every host of the SMTP route; empty: by MX
 
   bool by_route() const { return !route_hosts.empty(); }
 };

@@ -15,12 +15,15 @@ void DestinationControls::merge(const DestinationControls& other) {
 }
 
 EffectiveDestination DestConfig::complete(std::string entry, const DestinationControls& c) const {
-  DestinationControls d{.tls = kDefaultTls, .max_connections = kDefaultMaxConnections,
+  DestinationControls d{.tls = kDefaultTls,
+                        .max_connections = kDefaultMaxConnections,
                         .max_messages_per_connection = kDefaultMaxMessagesPerConnection,
                         .max_recipients_per_message = kDefaultMaxRecipientsPerMessage};
   d.merge(default_);
   d.merge(c);
-  return {.entry = std::move(entry), .tls = *d.tls, .max_connections = *d.max_connections,
+  return {.entry = std::move(entry),
+          .tls = *d.tls,
+          .max_connections = *d.max_connections,
           .max_messages_per_connection = *d.max_messages_per_connection,
           .max_recipients_per_message = *d.max_recipients_per_message};
 }
@@ -142,7 +145,8 @@ Result<DestConfig> parse_destconfig(std::string_view text, std::string_view sour
 std::string serialize_destconfig(const DestConfig& config) {
   std::string out =
       "# Sealpost per-destination TLS policy (sealpost destconfig). Keys: example.com, .example.com\n"
-      "# (subdomains), an IP address, or default. tls: " + std::string(kTlsSettingWords) + ".\n\n";
+      "# (subdomains), an IP address, or default. tls: " +
+      std::string(kTlsSettingWords) + ".\n\n";
   write_entry(out, DestConfig::kDefaultKey, config.default_entry());
   for (const auto& [key, c] : config.entries()) {
     out += "\n";

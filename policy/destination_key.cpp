@@ -16,8 +16,8 @@ Result<std::string> normalize_destination_key(std::string_view key, std::string_
   const bool subdomains = key.starts_with('.');
   auto name = normalize_reference_name(subdomains ? key.substr(1) : key);
   if (!name) {
-    return Error{"'" + escape_for_display(key) + "' is not a domain, .domain, IP address or '" +
-                 std::string(catch_all) + "': it " + name.error().message};
+    return Error{"'" + escape_for_display(key) + "' is not a domain, .domain, IP address or '" + std::string(catch_all) +
+                 "': it " + name.error().message};
   }
   return subdomains ? "." + *name : *name;
 }

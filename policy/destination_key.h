@@ -23,8 +23,7 @@ Result<std::string> normalize_destination_key(std::string_view key, std::string_
 std::vector<std::string> candidate_keys(std::string_view destination);
 
 template <class Map>
-typename Map::const_iterator find_destination(const Map& map, std::string_view destination,
-                                              std::string_view catch_all) {
+typename Map::const_iterator find_destination(const Map& map, std::string_view destination, std::string_view catch_all) {
   for (const auto& key : candidate_keys(destination)) {
     if (auto it = map.find(key); it != map.end()) return it;
   }

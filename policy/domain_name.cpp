@@ -9,16 +9,13 @@
 namespace sealpost::policy {
 namespace {
 
-bool is_ldh(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-}
+bool is_ldh(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
 std::string byte_reason(unsigned char c) {
   if (c == 0) return "contains a NUL byte";
   if (c >= 0x80) return "contains a non-ASCII byte (a U-label? names are compared as A-labels)";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "contains the byte 0x%02X, not a letter, digit, hyphen or dot",
-                static_cast<unsigned>(c));
+  std::snprintf(buf, sizeof buf, "contains the byte 0x%02X, not a letter, digit, hyphen or dot", static_cast<unsigned>(c));
   return buf;
 }
 
@@ -70,8 +67,7 @@ Result<std::string> normalize_presented_name(std::string_view raw) {
     // RFC 9525 §6.3: the wildcard is the complete left-most label, and nothing else.
     const bool whole_left_label = star == 0 && (n.size() == 1 || n[1] == '.');
     if (!whole_left_label) {
-      return Error{star < n.find('.') ? "has a partial-label wildcard"
-                                      : "has a wildcard outside the left-most label"};
+      return Error{star < n.find('.') ? "has a partial-label wildcard" : "has a wildcard outside the left-most label"};
     }
     if (n.find('*', 1) != std::string::npos) return Error{"has more than one wildcard"};
     // TLS-POLICY.md §4: "*.com" or "*" would cover a top-level domain.

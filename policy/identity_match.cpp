@@ -17,8 +17,7 @@ namespace {
 
 class Matcher {
  public:
-  Matcher(const std::vector<PresentedId>& presented, const std::vector<ReferenceId>& refs,
-          IdentityResult& out)
+  Matcher(const std::vector<PresentedId>& presented, const std::vector<ReferenceId>& refs, IdentityResult& out)
       : presented_(presented), refs_(refs), out_(out) {}
 
   // Compares every presented identifier that `use` admits with every trusted REF-ID from
@@ -30,15 +29,15 @@ class Matcher {
         if (!use(presented_[p]) || presented_[p].is_malformed()) continue;
         const bool ip_ref = refs_[r].ip.has_value();
         if (ip_ref != (presented_[p].kind == PresentedKind::kIpId)) continue;
-        Comparison c{.presented = p, .ref_id = r, .rule = std::string(name),
-                     .result = compare_identifiers(presented_[p], refs_[r])};
+        Comparison c{
+            .presented = p, .ref_id = r, .rule = std::string(name), .result = compare_identifiers(presented_[p], refs_[r])};
         out_.comparisons.push_back(c);
         if (c.result != NameMatch::kNone) {
           out_.matched = true;
           out_.rule = c.rule;
           out_.match = c;
-          out_.reason = std::string(to_string(presented_[p].kind)) + " " + presented_[p].value + " ~= " +
-                        std::string(to_string(refs_[r].source)) + " " + refs_[r].value + " (" +
+          out_.reason = std::string(to_string(presented_[p].kind)) + " " + presented_[p].value +
+                        " ~= " + std::string(to_string(refs_[r].source)) + " " + refs_[r].value + " (" +
                         std::string(to_string(c.result)) + ", rule " + c.rule + ")";
           return true;
         }
@@ -65,22 +64,20 @@ IdentityResult match_identity(IdentityRules rules, const std::vector<PresentedId
   if (rules == IdentityRules::kVerify) {
     // §8: the CN is consulted even when DNS-IDs exist; PTR names only against the CN.
     const bool done =
-        m.rule("san-recipient-domain", RefSource::kRecipientDomain,
-               [](const PresentedId& p) { return !is_kind(p, K::kCnId); }) ||
-        m.rule("cn-recipient-domain", RefSource::kRecipientDomain,
-               [](const PresentedId& p) { return is_kind(p, K::kCnId); }) ||
+        m.rule("san-recipient-domain", RefSource::kRecipientDomain, [](const PresentedId& p) { return !is_kind(p, K::kCnId); }) ||
+        m.rule("cn-recipient-domain", RefSource::kRecipientDomain, [](const PresentedId& p) { return is_kind(p, K::kCnId); }) ||
         m.rule("cn-ptr", RefSource::kPtrHost, [](const PresentedId& p) { return is_kind(p, K::kCnId); });
     if (!done) out.reason = "no presented identifier matched the recipient domain or a forward-confirmed PTR name";
     return out;
   }
   // §9 / RFC 6125 §6.4.4: CN-IDs only when the certificate has no dNSName at all — a
   // certificate whose DNS-IDs all fail (or are malformed) never falls back to its CN.
-  const bool has_dns_id = std::any_of(presented.begin(), presented.end(),
-                                      [](const PresentedId& p) { return is_kind(p, K::kDnsId); });
+  const bool has_dns_id =
+      std::any_of(presented.begin(), presented.end(), [](const PresentedId& p) { return is_kind(p, K::kDnsId); });
   const K name_kind = has_dns_id ? K::kDnsId : K::kCnId;
   const auto use = [name_kind](const PresentedId& p) { return p.kind == name_kind || p.kind == K::kIpId; };
-  for (const RefSource s : {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kRouteHost,
-                            RefSource::kRouteIp, RefSource::kPtrHost}) {
+  for (const RefSource s :
+       {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kRouteHost, RefSource::kRouteIp, RefSource::kPtrHost}) {
     if (m.rule(to_string(s), s, use)) return out;
   }
   out.reason = std::string("no ") + (has_dns_id ? "DNS-ID" : "CN-ID (the certificate has no DNS-ID)") +

@@ -13,8 +13,7 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
     text = text.substr(1, text.size() - 2);
     constexpr std::string_view kTag = "IPv6:";
     if (text.size() > kTag.size() &&
-        std::equal(kTag.begin(), kTag.end(), text.begin(),
-                   [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
+        std::equal(kTag.begin(), kTag.end(), text.begin(), [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
       text.remove_prefix(kTag.size());
     }
   }

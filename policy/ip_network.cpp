@@ -41,7 +41,8 @@ Result<IpNetwork> IpNetwork::parse(std::string_view text) {
     if (prefix > max) return Error{shown + ": the prefix length must be 0 to " + std::to_string(max)};
   }
   for (unsigned i = prefix; i < max; ++i) {
-    if (bit(addr->octets(), i)) return Error{shown + ": host bits are set (did you mean " + addr->to_string() + "/" + std::to_string(max) + "?)"};
+    if (bit(addr->octets(), i))
+      return Error{shown + ": host bits are set (did you mean " + addr->to_string() + "/" + std::to_string(max) + "?)"};
   }
   return IpNetwork(*addr, prefix);
 }

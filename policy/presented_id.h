@@ -15,8 +15,8 @@ namespace sealpost::policy {
 
 // What tls/ extracts from the leaf certificate, as raw as it was encoded.
 struct CertificateNames {
-  std::vector<std::string> dns_names;                 // SAN dNSName, raw bytes
-  std::vector<std::string> common_names;              // Subject CN attributes, decoded to UTF-8
+  std::vector<std::string> dns_names;                   // SAN dNSName, raw bytes
+  std::vector<std::string> common_names;                // Subject CN attributes, decoded to UTF-8
   std::vector<std::vector<std::uint8_t>> ip_addresses;  // SAN iPAddress, raw octets
 };
 
@@ -24,8 +24,8 @@ enum class PresentedKind { kDnsId, kCnId, kIpId };
 
 struct PresentedId {
   PresentedKind kind;
-  std::string raw;        // for display, escaped (domain_name.h escape_for_display)
-  std::string value;      // normalized name or canonical address; empty when malformed
+  std::string raw;    // for display, escaped (domain_name.h escape_for_display)
+  std::string value;  // normalized name or canonical address; empty when malformed
   std::optional<IpAddress> ip;
   std::string malformed;  // why it is malformed; empty when it is well-formed
 

@@ -27,8 +27,11 @@ Status add_ptr_refs(const DeliveryFacts& facts, std::vector<ReferenceId>& refs) 
     auto name = normalize_reference_name(p.name);
     if (!name) {
       // A PTR answer is DNS data, not operator input: a bad one is noted, not fatal.
-      refs.push_back({.source = RefSource::kPtrHost, .value = escape_for_display(p.name), .ip = {},
-                      .trusted = false, .note = "not a valid DNS name: it " + name.error().message});
+      refs.push_back({.source = RefSource::kPtrHost,
+                      .value = escape_for_display(p.name),
+                      .ip = {},
+                      .trusted = false,
+                      .note = "not a valid DNS name: it " + name.error().message});
       continue;
     }
     ReferenceId r{.source = RefSource::kPtrHost, .value = std::move(*name), .ip = {}, .trusted = true, .note = {}};
@@ -41,16 +44,15 @@ Status add_ptr_refs(const DeliveryFacts& facts, std::vector<ReferenceId>& refs) 
       r.trusted = false;
       std::string answers;
       for (const auto& a : p.addresses) answers += (answers.empty() ? "" : ", ") + a.to_string();
-      r.note = "not forward-confirmed: A/AAAA(" + r.value + ") = {" + answers + "}, not " +
-               facts.connected_ip->to_string();
+      r.note = "not forward-confirmed: A/AAAA(" + r.value + ") = {" + answers + "}, not " + facts.connected_ip->to_string();
     }
     refs.push_back(std::move(r));
   }
   return ok();
 }
 
-Status add_untrusted(std::vector<ReferenceId>& refs, RefSource source, std::string_view raw,
-                     std::string_view what, std::string note) {
+Status add_untrusted(std::vector<ReferenceId>& refs, RefSource source, std::string_view raw, std::string_view what,
+                     std::string note) {
   auto r = make_ref(source, raw, what);
   if (!r) return r.error();
   r->trusted = false;
@@ -75,8 +77,8 @@ Result<std::vector<ReferenceId>> build_reference_ids(const DeliveryFacts& facts,
   if (rules == IdentityRules::kVerify) {
     // §8: MX host names are never REF-IDs here; PTR names only when forward-confirmed.
     if (facts.mx_host) {
-      if (auto s = add_untrusted(refs, RefSource::kMxHost, *facts.mx_host, "MX host",
-                                 "the Verify rules never use the MX host name");
+      if (auto s =
+              add_untrusted(refs, RefSource::kMxHost, *facts.mx_host, "MX host", "the Verify rules never use the MX host name");
           !s) {
         return s.error();
       }
@@ -101,8 +103,11 @@ Result<std::vector<ReferenceId>> build_reference_ids(const DeliveryFacts& facts,
   std::vector<ReferenceId> route_ips;
   for (const auto& host : facts.route_hosts) {
     if (auto ip = IpAddress::parse(host)) {
-      route_ips.push_back({.source = RefSource::kRouteIp, .value = ip->to_string(), .ip = ip,
-                           .trusted = true, .note = "an IP address of the SMTP route"});
+      route_ips.push_back({.source = RefSource::kRouteIp,
+                           .value = ip->to_string(),
+                           .ip = ip,
+                           .trusted = true,
+                           .note = "an IP address of the SMTP route"});
       connected_to_route_ip = connected_to_route_ip || ip == facts.connected_ip;
       continue;
     }
@@ -128,7 +133,9 @@ Result<std::vector<ReferenceId>> build_reference_ids(const DeliveryFacts& facts,
       refs.push_back(std::move(r));
     }
     for (const auto& p : facts.ptr) {
-      refs.push_back({.source = RefSource::kPtrHost, .value = escape_for_display(p.name), .ip = {},
+      refs.push_back({.source = RefSource::kPtrHost,
+                      .value = escape_for_display(p.name),
+                      .ip = {},
                       .trusted = false,
                       .note = "the route host connected to is a name: no PTR check"});
     }

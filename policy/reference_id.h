@@ -21,7 +21,7 @@ struct ReferenceId {
   std::string value;            // normalized name, or canonical IP address
   std::optional<IpAddress> ip;  // set when the REF-ID is an IP address
   bool trusted = false;
-  std::string note;             // why it is (not) trusted
+  std::string note;  // why it is (not) trusted
 };
 
 // Fails on facts that cannot form a REF-ID at all (an invalid recipient domain, MX host or

@@ -105,7 +105,8 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   }
   SEALPOST_TRY(hostname, get<std::string>(source, **server, "server", "hostname", c.hostname));
   auto host = normalize_reference_name(*hostname);
-  if (!host) return Error{std::string(source) + ": [server] hostname '" + escape_for_display(*hostname) + "': " + host.error().message};
+  if (!host)
+    return Error{std::string(source) + ": [server] hostname '" + escape_for_display(*hostname) + "': " + host.error().message};
   c.hostname = *host;
   SEALPOST_TRY(listen, strings(source, **server, "server", "listen"));
   if ((*server)->get("listen")) {
@@ -193,7 +194,8 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   SEALPOST_TRY(debug, strings(source, **log, "log", "debug"));
   for (const auto& d : *debug) {
     if (!is_debug_category(d)) {
-      return Error{std::string(source) + ": [log] debug: '" + escape_for_display(d) + "' is not one of " + std::string(kDebugCategories)};
+      return Error{std::string(source) + ": [log] debug: '" + escape_for_display(d) + "' is not one of " +
+                   std::string(kDebugCategories)};
     }
   }
   c.debug = *debug;

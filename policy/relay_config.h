@@ -35,18 +35,18 @@ struct RelayConfig {
   std::string spool_directory = "/var/spool/sealpost";
   std::vector<std::string> dns_servers;  // empty: /etc/resolv.conf
 
-  std::uint16_t smtp_port = 25;            // the port of MX hosts (tests change it)
+  std::uint16_t smtp_port = 25;                                           // the port of MX hosts (tests change it)
   std::vector<std::uint32_t> retry_seconds = {60, 300, 900, 1800, 3600};  // then the last, again
   std::uint32_t lifetime_seconds = 5 * 24 * 3600;
-  std::uint32_t max_deliveries = 50;       // delivery attempts in flight at once
+  std::uint32_t max_deliveries = 50;  // delivery attempts in flight at once
 
-  std::string trust_directory = "trust";   // relative paths are relative to the config's directory
+  std::string trust_directory = "trust";  // relative paths are relative to the config's directory
   bool system_trust = true;
 
-  std::string log_file;                    // empty: standard error
+  std::string log_file;  // empty: standard error
   std::string outcome_log = "/var/log/sealpost/tls-outcome.jsonl";
-  std::string log_level = "info";          // debug, info, warning, error
-  std::vector<std::string> debug;          // categories logged in detail (kDebugCategories)
+  std::string log_level = "info";  // debug, info, warning, error
+  std::vector<std::string> debug;  // categories logged in detail (kDebugCategories)
 };
 
 Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view source);

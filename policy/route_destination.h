@@ -16,10 +16,10 @@
 
 namespace sealpost::policy {
 
-inline constexpr std::uint16_t kSmtpPort = 25;              // RFC 5321 §4.5.4.2
-inline constexpr std::uint16_t kSubmissionPort = 587;       // RFC 6409 §3.1
-inline constexpr std::uint16_t kSubmissionsPort = 465;      // RFC 8314 §7.3, implicit TLS
-inline constexpr std::size_t kMaxCredentialOctets = 512;    // per user name or password
+inline constexpr std::uint16_t kSmtpPort = 25;            // RFC 5321 §4.5.4.2
+inline constexpr std::uint16_t kSubmissionPort = 587;     // RFC 6409 §3.1
+inline constexpr std::uint16_t kSubmissionsPort = 465;    // RFC 8314 §7.3, implicit TLS
+inline constexpr std::size_t kMaxCredentialOctets = 512;  // per user name or password
 
 struct Credentials {
   std::string user;
@@ -27,8 +27,8 @@ struct Credentials {
 };
 
 struct RouteDestination {
-  std::string host;               // normalized name, or canonical IP
-  std::optional<IpAddress> ip;    // set when the host is an IP address
+  std::string host;                   // normalized name, or canonical IP
+  std::optional<IpAddress> ip;        // set when the host is an IP address
   std::optional<std::uint16_t> port;  // absent: the default for the route
   std::optional<Credentials> credentials;
 

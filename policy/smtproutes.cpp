@@ -49,7 +49,9 @@ Result<SmtpRoute> make_route(const std::vector<std::string>& destinations, bool 
       return route;
     }
     auto d = parse_route_destination(destinations[i]);
-    if (!d) return Error{"host " + std::to_string(i + 1) + " '" + escape_for_display(mask_password(destinations[i])) + "': " + d.error().message};
+    if (!d)
+      return Error{"host " + std::to_string(i + 1) + " '" + escape_for_display(mask_password(destinations[i])) +
+                   "': " + d.error().message};
     route.destinations.push_back(std::move(*d));
   }
   return route;
@@ -76,7 +78,8 @@ Result<SmtpRoutes> parse_smtproutes(std::string_view text, std::string_view sour
     }
     bool implicit = false;
     if (const toml::node* flag = t->get("implicit-tls")) {
-      if (!flag->is_boolean()) return Error{tr::at(source, *flag) + "route '" + shown + "': key 'implicit-tls' must be true or false"};
+      if (!flag->is_boolean())
+        return Error{tr::at(source, *flag) + "route '" + shown + "': key 'implicit-tls' must be true or false"};
       implicit = *flag->value<bool>();
     }
     auto route = make_route(list, implicit);

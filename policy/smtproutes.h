@@ -24,9 +24,7 @@ struct SmtpRoute {
   bool use_dns() const { return destinations.empty(); }
   // Port 465 means implicit TLS even without the flag (RFC 8314 §7.3), so that
   // `user:pw@smtp.example.net:465` does what a router administrator expects.
-  bool implicit_tls_for(const RouteDestination& d) const {
-    return implicit_tls || d.port == kSubmissionsPort;
-  }
+  bool implicit_tls_for(const RouteDestination& d) const { return implicit_tls || d.port == kSubmissionsPort; }
   std::uint16_t port_for(const RouteDestination& d) const {
     return d.port ? *d.port : (implicit_tls ? kSubmissionsPort : kSmtpPort);
   }

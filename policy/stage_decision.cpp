@@ -5,18 +5,16 @@
 namespace sealpost::policy {
 namespace {
 
-std::string where(const StageFailure& f) {
-  return f.ip.empty() ? f.host : f.host + "[" + f.ip + "]";
-}
+std::string where(const StageFailure& f) { return f.ip.empty() ? f.host : f.host + "[" + f.ip + "]"; }
 
-std::string with_detail(std::string text, const StageFailure& f) {
-  return f.detail.empty() ? text : text + ": " + f.detail;
-}
+std::string with_detail(std::string text, const StageFailure& f) { return f.detail.empty() ? text : text + ": " + f.detail; }
 
 // This host failed for a TLS reason: the next host, or a deferral when none is left.
 Decision host_failed(const StageFailure& f, std::string status, std::string reason) {
-  return {.action = f.more_hosts ? Action::kNextHost : Action::kDefer, .status = std::move(status),
-          .reason = std::move(reason), .fallback_plaintext = false};
+  return {.action = f.more_hosts ? Action::kNextHost : Action::kDefer,
+          .status = std::move(status),
+          .reason = std::move(reason),
+          .fallback_plaintext = false};
 }
 
 Decision go_on(Action action, std::string reason, bool fallback = false) {
@@ -32,7 +30,8 @@ Decision decide(TlsSetting s, const StageFailure& f) {
   }
   switch (f.stage) {
     case Stage::kStarttlsOffer:
-      if (!requires_tls(s)) return go_on(Action::kContinueInClear, "STARTTLS not offered by " + where(f) + "; delivering in clear");
+      if (!requires_tls(s))
+        return go_on(Action::kContinueInClear, "STARTTLS not offered by " + where(f) + "; delivering in clear");
       return host_failed(f, "4.7.4", "TLS is required, but was not offered by " + where(f));
     case Stage::kStarttlsReply:
       if (!requires_tls(s)) {
@@ -42,8 +41,9 @@ Decision decide(TlsSetting s, const StageFailure& f) {
     case Stage::kStarttlsInjection:
       // RFC 3207 §5 / CVE-2011-0411: the connection can no longer be trusted in any form, and
       // (decision) a preferred setting does not retry in clear either: the next host instead.
-      return host_failed(f, "4.7.0", "STARTTLS response injection by " + where(f) +
-                                         ": data arrived after the 220 reply before the TLS handshake");
+      return host_failed(
+          f, "4.7.0",
+          "STARTTLS response injection by " + where(f) + ": data arrived after the 220 reply before the TLS handshake");
     case Stage::kHandshake:
       if (!requires_tls(s)) {
         // Never fall back on the same connection; a new clear connection, once (decision,
@@ -55,8 +55,8 @@ Decision decide(TlsSetting s, const StageFailure& f) {
       return host_failed(f, "4.7.5", with_detail("TLS handshake with " + where(f) + " failed", f));
     case Stage::kChain:
     case Stage::kIdentity: {
-      const std::string what = (f.stage == Stage::kChain ? "certificate chain not trusted: "
-                                                         : "certificate identity did not match: ") + where(f);
+      const std::string what =
+          (f.stage == Stage::kChain ? "certificate chain not trusted: " : "certificate identity did not match: ") + where(f);
       if (!requires_verification(s)) {
         // Settings 2 and 3 do not verify; setting 4 logs the failure and goes on encrypted.
         return go_on(Action::kContinue, with_detail(what, f) + "; delivering encrypted, unverified");

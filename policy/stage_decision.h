@@ -20,11 +20,11 @@ enum class Stage {
 };
 
 enum class Action {
-  kContinue,          // go on, encrypted, on this connection
-  kContinueInClear,   // go on in clear text on this connection
-  kRetryInClear,      // this connection is dead; retry this host once in clear on a new one
-  kNextHost,          // QUIT/abort; this host failed; try the next host
-  kDefer,             // this host failed and no host is left: defer the message (4xx)
+  kContinue,         // go on, encrypted, on this connection
+  kContinueInClear,  // go on in clear text on this connection
+  kRetryInClear,     // this connection is dead; retry this host once in clear on a new one
+  kNextHost,         // QUIT/abort; this host failed; try the next host
+  kDefer,            // this host failed and no host is left: defer the message (4xx)
 };
 
 struct StageFailure {
@@ -37,8 +37,8 @@ struct StageFailure {
 
 struct Decision {
   Action action;
-  std::string status;  // enhanced status code when the host failed ("4.7.4"), else empty
-  std::string reason;  // one line, naming the host
+  std::string status;               // enhanced status code when the host failed ("4.7.4"), else empty
+  std::string reason;               // one line, naming the host
   bool fallback_plaintext = false;  // the outcome log's `fallback=plaintext`
 };
 

@@ -30,8 +30,6 @@ std::optional<TlsSetting> parse_tls_setting(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view to_string(IdentityRules rules) {
-  return rules == IdentityRules::kHosted ? "hosted" : "verify";
-}
+std::string_view to_string(IdentityRules rules) { return rules == IdentityRules::kHosted ? "hosted" : "verify"; }
 
 }  // namespace sealpost::policy

@@ -30,12 +30,10 @@ inline constexpr std::string_view kTlsSettingWords =
 
 constexpr bool sends_starttls(TlsSetting s) { return s != TlsSetting::kNo; }
 constexpr bool requires_tls(TlsSetting s) {
-  return s == TlsSetting::kRequired || s == TlsSetting::kRequiredVerify ||
-         s == TlsSetting::kRequiredVerifyHosted;
+  return s == TlsSetting::kRequired || s == TlsSetting::kRequiredVerify || s == TlsSetting::kRequiredVerifyHosted;
 }
 constexpr bool verifies_certificate(TlsSetting s) {
-  return s == TlsSetting::kPreferredVerify || s == TlsSetting::kRequiredVerify ||
-         s == TlsSetting::kRequiredVerifyHosted;
+  return s == TlsSetting::kPreferredVerify || s == TlsSetting::kRequiredVerify || s == TlsSetting::kRequiredVerifyHosted;
 }
 // A failed verification stops delivery on the host only for settings 5 and 6 (§6).
 constexpr bool requires_verification(TlsSetting s) {

@@ -13,8 +13,7 @@ Result<toml::table> parse(std::string_view text, std::string_view source) {
   try {
     return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    return Error{std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " +
-                 std::string(e.description())};
+    return Error{std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description())};
   }
 }
 
@@ -42,16 +41,15 @@ Status check_keys(std::string_view source, const toml::table& table, std::string
     if (!known) {
       std::string list;
       for (const auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return Error{at(source, node) + "entry '" + std::string(entry) + "': unknown key '" +
-                   escape_for_display(key.str()) + "' (known: " + list + ")"};
+      return Error{at(source, node) + "entry '" + std::string(entry) + "': unknown key '" + escape_for_display(key.str()) +
+                   "' (known: " + list + ")"};
     }
   }
   return ok();
 }
 
-Result<std::optional<std::uint32_t>> optional_count(std::string_view source, const toml::table& table,
-                                                    std::string_view entry, std::string_view key,
-                                                    std::uint32_t min, std::uint32_t max) {
+Result<std::optional<std::uint32_t>> optional_count(std::string_view source, const toml::table& table, std::string_view entry,
+                                                    std::string_view key, std::uint32_t min, std::uint32_t max) {
   const toml::node* node = table.get(key);
   if (!node) return std::optional<std::uint32_t>{};
   const auto value = node->value<std::int64_t>();
@@ -64,8 +62,7 @@ Result<std::optional<std::uint32_t>> optional_count(std::string_view source, con
 
 std::string key_text(std::string_view key) {
   for (const char c : key) {
-    const bool bare = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '_' || c == '-';
+    const bool bare = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!bare) return quoted(key);
   }
   return key.empty() ? quoted(key) : std::string(key);

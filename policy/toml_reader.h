@@ -33,9 +33,8 @@ Status check_keys(std::string_view source, const toml::table& table, std::string
                   std::initializer_list<std::string_view> allowed);
 
 // An integer key within [min, max], or absent.
-Result<std::optional<std::uint32_t>> optional_count(std::string_view source, const toml::table& table,
-                                                    std::string_view entry, std::string_view key,
-                                                    std::uint32_t min, std::uint32_t max);
+Result<std::optional<std::uint32_t>> optional_count(std::string_view source, const toml::table& table, std::string_view entry,
+                                                    std::string_view key, std::uint32_t min, std::uint32_t max);
 
 // TOML needs a quoted key for anything but A-Za-z0-9_-; we always quote except the plain ones.
 std::string key_text(std::string_view key);

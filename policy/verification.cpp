@@ -3,10 +3,15 @@
 
 namespace sealpost::policy {
 
-Result<VerificationTrace> verify_certificate(TlsSetting setting, ChainResult chain,
-                                             const CertificateNames& leaf, const DeliveryFacts& facts) {
-  VerificationTrace t{.setting = setting, .rules = identity_rules_for(setting), .chain = std::move(chain),
-                      .presented = presented_ids(leaf), .ref_ids = {}, .identity = {}, .verified = false,
+Result<VerificationTrace> verify_certificate(TlsSetting setting, ChainResult chain, const CertificateNames& leaf,
+                                             const DeliveryFacts& facts) {
+  VerificationTrace t{.setting = setting,
+                      .rules = identity_rules_for(setting),
+                      .chain = std::move(chain),
+                      .presented = presented_ids(leaf),
+                      .ref_ids = {},
+                      .identity = {},
+                      .verified = false,
                       .verdict = {}};
   for (auto& p : t.presented) {
     if (p.kind != PresentedKind::kCnId || p.is_malformed()) continue;

@@ -19,11 +19,11 @@ namespace sealpost::policy {
 
 struct ChainResult {
   bool ok = false;
-  std::string anchor;        // trustpoint name (or "system") when ok
+  std::string anchor;  // trustpoint name (or "system") when ok
   std::string anchor_subject;
-  std::string error;         // why the chain failed, when !ok
-  std::string error_subject; // the certificate the error concerns
-  int error_depth = -1;      // its place in the path: 0 the leaf, 1 its issuer, …; -1 none
+  std::string error;          // why the chain failed, when !ok
+  std::string error_subject;  // the certificate the error concerns
+  int error_depth = -1;       // its place in the path: 0 the leaf, 1 its issuer, …; -1 none
   // Host-name CNs of a leaf with dNSName SANs that a CA's name constraints do not allow: the
   // chain stands (RFC 5280 constrains SANs), but these CN-IDs never match (TLS-POLICY.md §8
   // would otherwise let a constrained CA vouch for any name through the CN).
@@ -42,7 +42,7 @@ struct VerificationTrace {
 };
 
 // Errors only on facts that cannot form REF-IDs (see build_reference_ids).
-Result<VerificationTrace> verify_certificate(TlsSetting setting, ChainResult chain,
-                                             const CertificateNames& leaf, const DeliveryFacts& facts);
+Result<VerificationTrace> verify_certificate(TlsSetting setting, ChainResult chain, const CertificateNames& leaf,
+                                             const DeliveryFacts& facts);
 
 }  // namespace sealpost::policy

@@ -31,12 +31,15 @@ std::string hex_colons(const std::vector<std::uint8_t>& bytes) {
 }
 
 std::string key_usage_text(Botan::Key_Constraints k) {
-  static constexpr std::pair<Botan::Key_Constraints, const char*> kNames[] = {
-      {Botan::DIGITAL_SIGNATURE, "digitalSignature"}, {Botan::NON_REPUDIATION, "nonRepudiation"},
-      {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},   {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
-      {Botan::KEY_AGREEMENT, "keyAgreement"},         {Botan::KEY_CERT_SIGN, "keyCertSign"},
-      {Botan::CRL_SIGN, "cRLSign"},                   {Botan::ENCIPHER_ONLY, "encipherOnly"},
-      {Botan::DECIPHER_ONLY, "decipherOnly"}};
+  static constexpr std::pair<Botan::Key_Constraints, const char*> kNames[] = {{Botan::DIGITAL_SIGNATURE, "digitalSignature"},
+                                                                              {Botan::NON_REPUDIATION, "nonRepudiation"},
+                                                                              {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},
+                                                                              {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
+                                                                              {Botan::KEY_AGREEMENT, "keyAgreement"},
+                                                                              {Botan::KEY_CERT_SIGN, "keyCertSign"},
+                                                                              {Botan::CRL_SIGN, "cRLSign"},
+                                                                              {Botan::ENCIPHER_ONLY, "encipherOnly"},
+                                                                              {Botan::DECIPHER_ONLY, "decipherOnly"}};
   std::string out;
   for (const auto& [bit, name] : kNames) {
     if (k & bit) out += (out.empty() ? "" : ", ") + std::string(name);
@@ -47,9 +50,8 @@ std::string key_usage_text(Botan::Key_Constraints k) {
 // RFC 5280 §4.2.1.12 names, as operators know them from OpenSSL and IOS.
 std::string eku_name(const Botan::OID& oid) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"1.3.6.1.5.5.7.3.1", "serverAuth"},      {"1.3.6.1.5.5.7.3.2", "clientAuth"},
-      {"1.3.6.1.5.5.7.3.3", "codeSigning"},     {"1.3.6.1.5.5.7.3.4", "emailProtection"},
-      {"1.3.6.1.5.5.7.3.8", "timeStamping"},    {"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+      {"1.3.6.1.5.5.7.3.1", "serverAuth"},      {"1.3.6.1.5.5.7.3.2", "clientAuth"},   {"1.3.6.1.5.5.7.3.3", "codeSigning"},
+      {"1.3.6.1.5.5.7.3.4", "emailProtection"}, {"1.3.6.1.5.5.7.3.8", "timeStamping"}, {"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
       {"2.5.29.37.0", "anyExtendedKeyUsage"}};
   const std::string dotted = oid.to_string();
   for (const auto& [o, name] : kNames) {
@@ -131,7 +133,7 @@ std::string Certificate::describe_verbose(std::string_view indent) const {
   std::string bc = c.is_CA_cert() ? "CA" : "not a CA";
   if (c.is_CA_cert()) {
     bc += c.path_limit() >= Botan::Cert_Extension::NO_CERT_PATH_LIMIT ? ", no path length limit"
-                                                                       : ", path length " + std::to_string(c.path_limit());
+                                                                      : ", path length " + std::to_string(c.path_limit());
   }
   line("Basic constraints:", bc);
   std::string san;

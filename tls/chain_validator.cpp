@@ -48,8 +48,9 @@ class PathBuilder {
     if (path_.size() >= kMaxPathLength) return note(fail("chain longer than 8 certificates", path_.size() - 1));
     const auto candidates = issuers_of(cur);
     if (candidates.empty()) {
-      return note(fail(cur.is_self_signed() ? "self-signed certificate is not trusted"
-                                            : "issuer not found among the presented certificates and trust anchors: " + cur.issuer(),
+      return note(fail(cur.is_self_signed()
+                           ? "self-signed certificate is not trusted"
+                           : "issuer not found among the presented certificates and trust anchors: " + cur.issuer(),
                        path_.size() - 1));
     }
     bool any_signed = false;
@@ -72,8 +73,13 @@ class PathBuilder {
     if (auto f = check_path(path_, at_, nc_budget_, cns_outside, *a.trustpoint == kSystemTrustpoint)) {
       return note(fail(std::move(f->why), f->depth));
     }
-    result_ = {.ok = true, .anchor = *a.trustpoint, .anchor_subject = a.cert->subject(), .error = {}, .error_subject = {},
-               .error_depth = -1, .cns_outside_constraints = std::move(cns_outside)};
+    result_ = {.ok = true,
+               .anchor = *a.trustpoint,
+               .anchor_subject = a.cert->subject(),
+               .error = {},
+               .error_subject = {},
+               .error_depth = -1,
+               .cns_outside_constraints = std::move(cns_outside)};
     return true;
   }
 
@@ -142,7 +148,11 @@ class PathBuilder {
 
   policy::ChainResult fail(std::string why, std::size_t depth) const {
     const Certificate& c = depth < path_.size() ? *path_[depth] : presented_.front();
-    return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = std::move(why), .error_subject = c.subject(),
+    return {.ok = false,
+            .anchor = {},
+            .anchor_subject = {},
+            .error = std::move(why),
+            .error_subject = c.subject(),
             .error_depth = static_cast<int>(depth)};
   }
 
@@ -171,10 +181,15 @@ class PathBuilder {
 
 policy::ChainResult validate_chain(const std::vector<Certificate>& chain, const std::vector<Trustpoint>& trustpoints,
                                    std::chrono::system_clock::time_point at) {
-  if (chain.empty()) return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = "no certificate presented", .error_subject = {}};
+  if (chain.empty())
+    return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = "no certificate presented", .error_subject = {}};
   if (chain.size() > kMaxPresentedCertificates) {
-    return {.ok = false, .anchor = {}, .anchor_subject = {}, .error = "more than 16 certificates presented",
-            .error_subject = chain.front().subject(), .error_depth = 0};
+    return {.ok = false,
+            .anchor = {},
+            .anchor_subject = {},
+            .error = "more than 16 certificates presented",
+            .error_subject = chain.front().subject(),
+            .error_depth = 0};
   }
   return PathBuilder(chain, trustpoints, at).run();
 }

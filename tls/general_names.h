@@ -18,7 +18,17 @@ class X509_Certificate;
 namespace sealpost::tls {
 
 // The CHOICE tags of GeneralName, RFC 5280 §4.2.1.6.
-enum class GeneralNameType { kOther = 0, kRfc822 = 1, kDns = 2, kX400 = 3, kDirectory = 4, kEdiParty = 5, kUri = 6, kIp = 7, kRegisteredId = 8 };
+enum class GeneralNameType {
+  kOther = 0,
+  kRfc822 = 1,
+  kDns = 2,
+  kX400 = 3,
+  kDirectory = 4,
+  kEdiParty = 5,
+  kUri = 6,
+  kIp = 7,
+  kRegisteredId = 8
+};
 
 std::string_view to_string(GeneralNameType type);  // "otherName", "rfc822Name", "dNSName", …
 

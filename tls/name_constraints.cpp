@@ -92,9 +92,7 @@ Result<NameSubtree> read_subtree(Botan::BER_Decoder& subtree) {
       s.display = dn_display(s.dn);
       break;
     }
-    default:
-      s.display = std::string(to_string(s.type));
-      break;
+    default: s.display = std::string(to_string(s.type)); break;
   }
   return s;
 }
@@ -170,7 +168,8 @@ std::string check_one(const NameConstraints& nc, GeneralNameType type, const Nam
     }
   }
   if (any_permitted && !inside) {
-    return std::string(to_string(type)) + " " + shown + " is not within the permitted subtrees (" + trees_of(nc.permitted, type) + ")";
+    return std::string(to_string(type)) + " " + shown + " is not within the permitted subtrees (" + trees_of(nc.permitted, type) +
+           ")";
   }
   for (const auto& s : nc.excluded) {
     if (s.type != type) continue;
@@ -213,8 +212,7 @@ Result<NameConstraints> parse_name_constraints(std::span<const std::uint8_t> der
   return nc;
 }
 
-ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const std::vector<RawExtension>& extensions,
-                                   bool leaf) {
+ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const std::vector<RawExtension>& extensions, bool leaf) {
   ConstrainedNames n;
   const auto& subject = cert.raw_subject_dn();
   if (auto dn = decode_dn(subject); !dn) {
@@ -263,9 +261,7 @@ ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const st
             n.unchecked.emplace_back(g.type, dn.error().message);
           }
           break;
-        default:
-          n.unchecked.emplace_back(g.type, policy::escape_for_display(text));
-          break;
+        default: n.unchecked.emplace_back(g.type, policy::escape_for_display(text)); break;
       }
     }
   }

@@ -24,10 +24,10 @@ inline constexpr std::size_t kMaxNameConstraintChecks = 1u << 20;
 
 struct NameSubtree {
   GeneralNameType type;
-  std::string dns;                       // normalized; empty matches every name
-  std::vector<std::uint8_t> ip, mask;    // 4 or 16 octets each
+  std::string dns;                     // normalized; empty matches every name
+  std::vector<std::uint8_t> ip, mask;  // 4 or 16 octets each
   std::vector<DnAttribute> dn;
-  std::string display;                   // "example.com", "10.0.0.0/8", "O=Example"
+  std::string display;  // "example.com", "10.0.0.0/8", "O=Example"
 };
 
 struct NameConstraints {
@@ -39,16 +39,15 @@ Result<NameConstraints> parse_name_constraints(std::span<const std::uint8_t> der
 
 // The names of one certificate that constraints apply to.
 struct ConstrainedNames {
-  std::vector<std::string> dns;  // SAN dNSNames, normalized; a wildcard name keeps its "*." label
+  std::vector<std::string> dns;       // SAN dNSNames, normalized; a wildcard name keeps its "*." label
   std::vector<std::string> cn_hosts;  // the leaf's CNs that are host names, normalized
   std::vector<std::vector<std::uint8_t>> ips;
-  std::vector<std::vector<DnAttribute>> dirs;  // the subject (when not empty) and SAN directoryNames
+  std::vector<std::vector<DnAttribute>> dirs;                      // the subject (when not empty) and SAN directoryNames
   std::vector<std::pair<GeneralNameType, std::string>> unchecked;  // other types; names we cannot read
 };
 
 // `leaf`: the end-entity certificate, whose host-name CNs are checked as dNSNames.
-ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const std::vector<RawExtension>& extensions,
-                                   bool leaf);
+ConstrainedNames constrained_names(const Botan::X509_Certificate& cert, const std::vector<RawExtension>& extensions, bool leaf);
 
 // Empty when every name is allowed; otherwise which constraint refused which name.
 // `budget` counts comparisons down; reaching zero refuses. The CN host names are checked as

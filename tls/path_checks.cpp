@@ -49,12 +49,12 @@ constexpr std::string_view kEd25519 = "1.3.101.112";
 // enforce here or that carry no constraint a validator must apply. Certificate policies are
 // not processed (initial-policy-set any-policy, no explicit policy required), so a policy
 // constraint that requires an explicit policy is refused where it is read.
-constexpr std::array kUnderstood = {oid::kSubjectKeyId,       oid::kKeyUsage,         oid::kSubjectAltName,
-                                    oid::kIssuerAltName,      oid::kBasicConstraints, oid::kNameConstraints,
-                                    oid::kCrlDistributionPoints, oid::kCertificatePolicies, oid::kPolicyMappings,
-                                    oid::kAuthorityKeyId,     oid::kPolicyConstraints, oid::kExtKeyUsage,
-                                    oid::kFreshestCrl,        oid::kInhibitAnyPolicy, oid::kAuthorityInfoAccess,
-                                    oid::kSubjectInfoAccess,  oid::kSctList};
+constexpr std::array kUnderstood = {
+    oid::kSubjectKeyId,     oid::kKeyUsage,         oid::kSubjectAltName,        oid::kIssuerAltName,
+    oid::kBasicConstraints, oid::kNameConstraints,  oid::kCrlDistributionPoints, oid::kCertificatePolicies,
+    oid::kPolicyMappings,   oid::kAuthorityKeyId,   oid::kPolicyConstraints,     oid::kExtKeyUsage,
+    oid::kFreshestCrl,      oid::kInhibitAnyPolicy, oid::kAuthorityInfoAccess,   oid::kSubjectInfoAccess,
+    oid::kSctList};
 
 // Named curves a CA/B-conforming certificate may carry (BR §6.1.5), as DER OIDs.
 // (sv literals: the P-384 and P-521 OIDs hold a zero octet.)
@@ -194,7 +194,8 @@ std::string check_key(const Botan::X509_Certificate& b) {
   if (id == oid::kEc) {
     const auto& p = alg.get_parameters();
     const std::string_view der(reinterpret_cast<const char*>(p.data()), p.size());
-    if (!der.empty() && der.front() == 0x30) return "EC key with explicitly encoded curve parameters (RFC 5480 §2.1.1: named curves only)";
+    if (!der.empty() && der.front() == 0x30)
+      return "EC key with explicitly encoded curve parameters (RFC 5480 §2.1.1: named curves only)";
     for (const auto curve : kCurves) {
       if (der == curve) return {};
     }
@@ -236,7 +237,8 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   const auto& serial = b.serial_number();
   const bool serial_checked = !anchor || role == Role::kPinned;
   if (serial_checked && b.is_serial_negative()) return "negative serial number (RFC 5280 §4.1.2.2)";
-  if (serial_checked && std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; })) return "serial number zero (RFC 5280 §4.1.2.2)";
+  if (serial_checked && std::all_of(serial.begin(), serial.end(), [](std::uint8_t c) { return c == 0; }))
+    return "serial number zero (RFC 5280 §4.1.2.2)";
   // DER keeps a leading zero octet for a positive number whose top bit is set.
   const std::size_t octets = serial.size() - (serial.size() > 1 && serial.front() == 0 ? 1 : 0);
   if (serial_checked && octets > kMaxSerialOctets) return "serial number longer than 20 octets (RFC 5280 §4.1.2.2)";
@@ -245,7 +247,8 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   const bool encoding_checked = role != Role::kSystemRoot;
   if (b.x509_version() != 3) return "version " + std::to_string(b.x509_version()) + " certificate (v3 required)";
 
-  if (const auto* ski = f.find(oid::kSubjectKeyId); ski && ski->critical) return "critical subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
+  if (const auto* ski = f.find(oid::kSubjectKeyId); ski && ski->critical)
+    return "critical subjectKeyIdentifier (RFC 5280 §4.2.1.2)";
   const bool self_signed = b.is_self_signed();
   if (const auto* e = f.find(oid::kAuthorityKeyId); e && encoding_checked) {
     if (e->critical) return "critical authorityKeyIdentifier (RFC 5280 §4.2.1.1)";
@@ -253,7 +256,8 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
     if (!aki) return aki.error().message;
     if (aki->has_issuer_or_serial) return "authorityKeyIdentifier with authorityCertIssuer or serial (CA/B BR §7.1.2.11.1)";
     if (aki->key_id.empty()) return "authorityKeyIdentifier without keyIdentifier (CA/B BR §7.1.2.11.1)";
-    if (self_signed && aki->key_id != b.subject_key_id()) return "self-signed certificate whose authorityKeyIdentifier is not its subjectKeyIdentifier";
+    if (self_signed && aki->key_id != b.subject_key_id())
+      return "self-signed certificate whose authorityKeyIdentifier is not its subjectKeyIdentifier";
   } else if (!self_signed && role != Role::kLeaf) {
     // A server certificate without it is accepted: OpenSSL before 3.0 left it out of every
     // certificate made with a SAN-only extension file, and path building does not need it.
@@ -338,9 +342,8 @@ std::string validity(const Botan::X509_Certificate& b, std::chrono::system_clock
 
 }  // namespace
 
-std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path,
-                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget,
-                                      std::vector<std::string>& cns_outside, bool system_anchor) {
+std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path, std::chrono::system_clock::time_point at,
+                                      std::size_t& nc_budget, std::vector<std::string>& cns_outside, bool system_anchor) {
   const std::size_t n = path.size();
   std::vector<Facts> facts(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -350,7 +353,7 @@ std::optional<PathFailure> check_path(const std::vector<const Certificate*>& pat
     if (!ext) return PathFailure{i, ext.error().message};
     facts[i].extensions = std::move(*ext);
     const bool root = i == n - 1 && b.is_self_signed();
-    const Role role = n == 1  ? Role::kPinned
+    const Role role = n == 1   ? Role::kPinned
                       : i == 0 ? Role::kLeaf
                       : root   ? (system_anchor ? Role::kSystemRoot : Role::kRoot)
                                : Role::kIssuer;

@@ -30,8 +30,7 @@ struct PathFailure {
 // of one validation (name_constraints.h); `cns_outside` receives the leaf's CN host names that
 // the constraints do not allow beside its dNSName SANs (policy::ChainResult). `system_anchor`:
 // the anchor comes from the system CA bundle (see Role::kSystemRoot in path_checks.cpp).
-std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path,
-                                      std::chrono::system_clock::time_point at, std::size_t& nc_budget,
-                                      std::vector<std::string>& cns_outside, bool system_anchor = false);
+std::optional<PathFailure> check_path(const std::vector<const Certificate*>& path, std::chrono::system_clock::time_point at,
+                                      std::size_t& nc_budget, std::vector<std::string>& cns_outside, bool system_anchor = false);
 
 }  // namespace sealpost::tls

@@ -19,12 +19,11 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-Result<std::vector<Certificate>> read_pem_certificates(std::string_view text, std::string_view source,
-                                                       PemOptions options) {
+Result<std::vector<Certificate>> read_pem_certificates(std::string_view text, std::string_view source, PemOptions options) {
   const std::string src(source);
   if (text.size() > kMaxPemOctets) return Error{src + ": larger than 16 MiB"};
   std::vector<Certificate> certs;
-  std::string label;       // label of the open block; empty outside a block
+  std::string label;  // label of the open block; empty outside a block
   std::string base64;
   std::size_t block_line = 0;
   std::size_t line_no = 0;
@@ -51,7 +50,8 @@ Result<std::vector<Certificate>> read_pem_certificates(std::string_view text, st
       continue;
     }
     if (line.starts_with(kEnd)) {
-      if (line != std::string(kEnd) + label + std::string(kDashes)) return Error{where + "END line does not match BEGIN " + label};
+      if (line != std::string(kEnd) + label + std::string(kDashes))
+        return Error{where + "END line does not match BEGIN " + label};
       label.clear();
       std::vector<std::uint8_t> der;
       try {

@@ -12,14 +12,13 @@
 
 namespace sealpost::tls {
 
-inline constexpr std::size_t kMaxPemOctets = 16u << 20;   // larger than any CA bundle
+inline constexpr std::size_t kMaxPemOctets = 16u << 20;  // larger than any CA bundle
 inline constexpr std::size_t kMaxPemCertificates = 1000;
 
 struct PemOptions {
   bool skip_unparsable = false;  // the system bundle: a certificate Botan cannot read is skipped
 };
 
-Result<std::vector<Certificate>> read_pem_certificates(std::string_view text, std::string_view source,
-                                                       PemOptions options = {});
+Result<std::vector<Certificate>> read_pem_certificates(std::string_view text, std::string_view source, PemOptions options = {});
 
 }  // namespace sealpost::tls

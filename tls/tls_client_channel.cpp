@@ -77,9 +77,9 @@ TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig co
   // connection that requires modern TLS.
   const std::string service = config.strength == TlsStrength::kLegacy ? "smtp-legacy" : "smtp";
   try {
-    impl_->client = std::make_unique<Botan::TLS::Client>(
-        *impl_, sessions, s.credentials, policy, s.rng, Botan::TLS::Server_Information(config.server_name, service, config.port),
-        Botan::TLS::Protocol_Version::latest_tls_version());
+    impl_->client = std::make_unique<Botan::TLS::Client>(*impl_, sessions, s.credentials, policy, s.rng,
+                                                         Botan::TLS::Server_Information(config.server_name, service, config.port),
+                                                         Botan::TLS::Protocol_Version::latest_tls_version());
   } catch (const std::exception& e) {
     impl_->closed = true;
     impl_->alert = std::string("TLS client could not start: ") + e.what();

@@ -57,7 +57,7 @@ class TlsClientContext {
 };
 
 struct TlsClientConfig {
-  std::string server_name;   // SNI (RFC 6066 §3) and session-cache key; not sent for an IP
+  std::string server_name;  // SNI (RFC 6066 §3) and session-cache key; not sent for an IP
   std::uint16_t port = 25;
   TlsStrength strength = TlsStrength::kModern;
 };
@@ -81,7 +81,7 @@ class TlsClientChannel {
   std::string take_plaintext();  // plaintext the peer sent
 
   bool established() const;
-  bool closed() const;           // the peer sent close_notify or a fatal alert
+  bool closed() const;  // the peer sent close_notify or a fatal alert
   const HandshakeFacts& facts() const;
 
  private:

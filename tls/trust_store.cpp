@@ -20,9 +20,10 @@ Status check_trustpoint_name(std::string_view name) {
     return Error{"trustpoint name must be 1 to 64 characters and not start with '.'"};
   }
   for (const char c : name) {
-    const bool okc = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                     c == '_' || c == '-';
-    if (!okc) return Error{"trustpoint name '" + policy::escape_for_display(name) + "' may hold only letters, digits, '.', '_' and '-'"};
+    const bool okc =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!okc)
+      return Error{"trustpoint name '" + policy::escape_for_display(name) + "' may hold only letters, digits, '.', '_' and '-'"};
   }
   return ok();
 }
@@ -32,8 +33,7 @@ Result<Trustpoint> load_trustpoint_file(const std::filesystem::path& path, std::
   if (!in) return Error{path.string() + ": cannot read"};
   std::ostringstream text;
   text << in.rdbuf();
-  auto certs = read_pem_certificates(text.str(), path.string(),
-                                     {.skip_unparsable = name == kSystemTrustpoint});
+  auto certs = read_pem_certificates(text.str(), path.string(), {.skip_unparsable = name == kSystemTrustpoint});
   if (!certs) return certs.error();
   return Trustpoint{.name = std::move(name), .certificates = std::move(*certs)};
 }
@@ -74,8 +74,7 @@ Status TrustStore::load_system_bundle(const std::filesystem::path& path) {
   return ok();
 }
 
-policy::ChainResult TrustStore::validate(const std::vector<Certificate>& chain,
-                                         std::chrono::system_clock::time_point at) const {
+policy::ChainResult TrustStore::validate(const std::vector<Certificate>& chain, std::chrono::system_clock::time_point at) const {
   std::string key;
   for (const auto& c : chain) key += c.fingerprint("SHA-256");
   const std::int64_t bucket =

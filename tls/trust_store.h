@@ -44,8 +44,7 @@ class TrustStore {
   // path validation costs about a millisecond (bench/README.md), and a relay meets the same
   // chains all day. Adding a trustpoint starts a new cache, so a cached answer never outlives
   // the anchors it was computed with. Safe to call from several threads.
-  policy::ChainResult validate(const std::vector<Certificate>& chain,
-                               std::chrono::system_clock::time_point at) const;
+  policy::ChainResult validate(const std::vector<Certificate>& chain, std::chrono::system_clock::time_point at) const;
 
  private:
   struct Cache;

@@ -21,8 +21,8 @@ std::vector<std::string> Args::all(std::string_view name) const {
   return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
-Result<Args> parse_args(std::span<const std::string> args, std::span<const OptionSpec> specs,
-                        std::size_t min_positionals, std::size_t max_positionals) {
+Result<Args> parse_args(std::span<const std::string> args, std::span<const OptionSpec> specs, std::size_t min_positionals,
+                        std::size_t max_positionals) {
   Args out;
   bool options_done = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -70,8 +70,8 @@ Result<Args> parse_args(std::span<const std::string> args, std::span<const Optio
 std::variant<Args, int> parse_command(const CommandSpec& spec, std::span<const std::string> argv) {
   auto parsed = parse_args(argv, spec.options, 0, spec.max_positionals);
   if (!parsed) {
-    return fail(spec.name, policy::mask_password(parsed.error().message) + " (see 'sealpost " +
-                               std::string(spec.name) + " --help')");
+    return fail(spec.name,
+                policy::mask_password(parsed.error().message) + " (see 'sealpost " + std::string(spec.name) + " --help')");
   }
   if (parsed->has("help") || parsed->positionals().empty()) {
     std::cout << spec.help;
@@ -80,8 +80,7 @@ std::variant<Args, int> parse_command(const CommandSpec& spec, std::span<const s
   return std::move(*parsed);
 }
 
-Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min,
-                                                  std::uint32_t max) {
+Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min, std::uint32_t max) {
   const auto v = args.get(name);
   if (!v) return std::optional<std::uint32_t>{};
   std::uint32_t n = 0;

@@ -32,16 +32,15 @@ class Args {
   std::vector<std::string> all(std::string_view name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
-  friend Result<Args> parse_args(std::span<const std::string>, std::span<const OptionSpec>, std::size_t,
-                                 std::size_t);
+  friend Result<Args> parse_args(std::span<const std::string>, std::span<const OptionSpec>, std::size_t, std::size_t);
 
  private:
   std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positionals_;
 };
 
-Result<Args> parse_args(std::span<const std::string> args, std::span<const OptionSpec> specs,
-                        std::size_t min_positionals, std::size_t max_positionals);
+Result<Args> parse_args(std::span<const std::string> args, std::span<const OptionSpec> specs, std::size_t min_positionals,
+                        std::size_t max_positionals);
 
 // A command with subcommands (`sealpost destconfig list …`): parses its arguments, prints its
 // help for --help or when no subcommand is given. Returns the Args (positionals()[0] is the
@@ -55,7 +54,6 @@ struct CommandSpec {
 std::variant<Args, int> parse_command(const CommandSpec& spec, std::span<const std::string> argv);
 
 // An integer option within [min, max].
-Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min,
-                                                  std::uint32_t max);
+Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_view name, std::uint32_t min, std::uint32_t max);
 
 }  // namespace sealpost::cli

@@ -64,7 +64,6 @@ Result<policy::DestinationControls> settings(const Args& args) {
 
 bool has_settings(const policy::DestinationControls& c) { return c != policy::DestinationControls{}; }
 
-
 nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::DestinationControls& own) {
   nlohmann::json set = nlohmann::json::array();
   if (own.tls) set.push_back("tls");
@@ -79,9 +78,7 @@ nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::Dest
           {"set_here", set}};
 }
 
-std::string cell(std::uint32_t value, bool own) {
-  return own ? std::to_string(value) : "(" + std::to_string(value) + ")";
-}
+std::string cell(std::uint32_t value, bool own) { return own ? std::to_string(value) : "(" + std::to_string(value) + ")"; }
 
 void print_table(const policy::DestConfig& config) {
   std::printf("%-32s %-24s %-10s %-10s %-10s\n", "DESTINATION", "TLS", "MAX-CONN", "MSGS/CONN", "RCPTS/MSG");
@@ -165,9 +162,9 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
       if (!e) return fail(kCmd, "no entry '" + key + "' (use --lookup to see what applies to a domain)");
     }
     const auto own_it = config->entries().find(e->entry);
-    const policy::DestinationControls own = e->entry == "default" ? config->default_entry()
+    const policy::DestinationControls own = e->entry == "default"               ? config->default_entry()
                                             : own_it != config->entries().end() ? own_it->second
-                                                                                 : policy::DestinationControls{};
+                                                                                : policy::DestinationControls{};
     if (args.has("json")) {
       std::cout << to_json(*e, own).dump(2) << "\n";
     } else {
@@ -190,7 +187,10 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
   std::string done;
   if (sub == "add" || sub == "edit") {
     if (!need(2)) return fail(kCmd, "usage: destconfig " + sub + " DESTINATION [SETTINGS]");
-    if (!changes) return fail(kCmd, sub + " needs at least one of --tls, --max-connections, --max-messages-per-connection, --max-recipients-per-message");
+    if (!changes)
+      return fail(
+          kCmd,
+          sub + " needs at least one of --tls, --max-connections, --max-messages-per-connection, --max-recipients-per-message");
     changed = sub == "add" ? config->add(pos[1], *control) : config->edit(pos[1], *control);
     done = sub == "add" ? "added" : "changed";
   } else if (sub == "delete") {

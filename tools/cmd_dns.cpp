@@ -30,7 +30,9 @@ Exit status: 0 found, 1 not found or null MX, 2 bad input, 3 temporary failure.
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {.name = "help"}, {.name = "json"}, {.name = "server", .takes_value = true, .repeatable = true},
+    {.name = "help"},
+    {.name = "json"},
+    {.name = "server", .takes_value = true, .repeatable = true},
 };
 
 constexpr int kExitTemporary = 3;
@@ -62,18 +64,25 @@ std::string hex(const std::vector<std::uint8_t>& bytes) {
 }
 
 int print_mx(const dns::MxResult& r, const std::string& name, bool as_json) {
-  const int rc = r.status == dns::MxStatus::kFound ? kExitOk
-                 : r.status == dns::MxStatus::kTemporaryFailure ? kExitTemporary : kExitNo;
+  const int rc = r.status == dns::MxStatus::kFound              ? kExitOk
+                 : r.status == dns::MxStatus::kTemporaryFailure ? kExitTemporary
+                                                                : kExitNo;
   if (as_json) {
     json records = json::array();
     for (const auto& h : r.hosts) {
-      records.push_back({{"preference", h.preference}, {"host", h.name}, {"addresses", ip_list(h.addresses)},
+      records.push_back({{"preference", h.preference},
+                         {"host", h.name},
+                         {"addresses", ip_list(h.addresses)},
                          {"authenticated", h.authenticated},
                          {"problem", h.problem.empty() ? json(nullptr) : json(h.problem)}});
     }
-    std::cout << json{{"name", name}, {"type", "MX"}, {"status", dns::to_string(r.status)},
-                      {"implicit", r.implicit}, {"authenticated", r.authenticated},
-                      {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)}, {"records", records}}
+    std::cout << json{{"name", name},
+                      {"type", "MX"},
+                      {"status", dns::to_string(r.status)},
+                      {"implicit", r.implicit},
+                      {"authenticated", r.authenticated},
+                      {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
+                      {"records", records}}
                      .dump(2)
               << "\n";
     return rc;
@@ -93,12 +102,15 @@ int print_ptr(dns::PtrResult r, const policy::IpAddress& ip, bool as_json) {
   if (as_json) {
     json records = json::array();
     for (const auto& n : r.names) {
-      records.push_back({{"name", n.name}, {"addresses", ip_list(n.addresses)},
-                         {"forward_confirmed", policy::forward_confirmed(n, ip)}});
+      records.push_back(
+          {{"name", n.name}, {"addresses", ip_list(n.addresses)}, {"forward_confirmed", policy::forward_confirmed(n, ip)}});
     }
-    std::cout << json{{"name", ip.to_string()}, {"type", "PTR"}, {"status", dns::to_string(r.status)},
+    std::cout << json{{"name", ip.to_string()},
+                      {"type", "PTR"},
+                      {"status", dns::to_string(r.status)},
                       {"authenticated", r.authenticated},
-                      {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)}, {"records", records}}
+                      {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
+                      {"records", records}}
                      .dump(2)
               << "\n";
     return exit_for(r.status);
@@ -136,16 +148,21 @@ int print_records(const dns::LookupResult& r, const std::string& name, dns::RrTy
     lines.push_back(line + "   (TTL " + std::to_string(rr.ttl) + ")");
   }
   if (as_json) {
-    std::cout << json{{"name", name}, {"type", dns::to_string(type)}, {"status", dns::to_string(r.status)},
-                      {"canonical_name", r.canonical_name}, {"authenticated", r.authenticated},
-                      {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)}, {"records", records}}
+    std::cout << json{{"name", name},
+                      {"type", dns::to_string(type)},
+                      {"status", dns::to_string(r.status)},
+                      {"canonical_name", r.canonical_name},
+                      {"authenticated", r.authenticated},
+                      {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
+                      {"records", records}}
                      .dump(2, ' ', false, json::error_handler_t::replace)
               << "\n";
     return exit_for(r.status);
   }
   std::cout << name << " " << dns::to_string(type) << ": " << dns::to_string(r.status)
             << (r.authenticated ? " (authenticated)" : "") << "\n";
-  if (!r.canonical_name.empty() && r.canonical_name != dns::canonical(name)) std::cout << "  via CNAME " << r.canonical_name << "\n";
+  if (!r.canonical_name.empty() && r.canonical_name != dns::canonical(name))
+    std::cout << "  via CNAME " << r.canonical_name << "\n";
   if (!r.reason.empty()) std::cout << "  " << r.reason << "\n";
   for (const auto& l : lines) std::cout << "  " << l << "\n";
   return exit_for(r.status);
@@ -184,9 +201,10 @@ int cmd_dns(const Context&, const std::vector<std::string>& argv) {
   } else if (type == "ptr") {
     dns::lookup_ptr(resolver, *ptr_ip, [&](dns::PtrResult r) { rc = print_ptr(std::move(r), *ptr_ip, as_json); });
   } else {
-    const dns::RrType t = type == "a" ? dns::RrType::kA
+    const dns::RrType t = type == "a"      ? dns::RrType::kA
                           : type == "aaaa" ? dns::RrType::kAaaa
-                          : type == "tlsa" ? dns::RrType::kTlsa : dns::RrType::kTxt;
+                          : type == "tlsa" ? dns::RrType::kTlsa
+                                           : dns::RrType::kTxt;
     // t by value: the handler runs in io.run(), after this block has ended.
     resolver.lookup(name, t, [&, t](const dns::LookupResult& r) { rc = print_records(r, name, t, as_json); });
   }

@@ -42,17 +42,24 @@ json message_json(const mta::QueuedMessage& m, const mta::QueueState& st) {
   for (const auto& r : m.envelope.recipients) {
     json one{{"address", r}, {"status", "pending"}, {"status_code", nullptr}, {"reason", nullptr}};
     for (const auto& f : st.finished) {
-      if (f.address == r) one = {{"address", r}, {"status", mta::to_string(f.status)}, {"status_code", f.status_code}, {"reason", f.reply}};
+      if (f.address == r)
+        one = {{"address", r}, {"status", mta::to_string(f.status)}, {"status_code", f.status_code}, {"reason", f.reply}};
     }
     for (const auto& d : st.last_deferred) {
       if (d.address == r) one = {{"address", r}, {"status", "deferred"}, {"status_code", d.status_code}, {"reason", d.reply}};
     }
     rcpts.push_back(one);
   }
-  const json next = st.next_attempt == 0 ? json(nullptr)
-                                         : json(policy::rfc3339_utc(std::chrono::system_clock::from_time_t(st.next_attempt)));
-  return {{"id", m.id}, {"size", m.envelope.content.size()}, {"received", m.received}, {"client", m.client},
-          {"sender", m.envelope.from}, {"held", st.held}, {"attempts", st.attempts}, {"next_attempt", next},
+  const json next =
+      st.next_attempt == 0 ? json(nullptr) : json(policy::rfc3339_utc(std::chrono::system_clock::from_time_t(st.next_attempt)));
+  return {{"id", m.id},
+          {"size", m.envelope.content.size()},
+          {"received", m.received},
+          {"client", m.client},
+          {"sender", m.envelope.from},
+          {"held", st.held},
+          {"attempts", st.attempts},
+          {"next_attempt", next},
           {"recipients", rcpts}};
 }
 
@@ -64,7 +71,8 @@ void print_entry(const json& j) {
   for (const auto& r : j["recipients"]) {
     const std::string status = r["status"];
     if (status == "sent" || status == "bounced") continue;  // done: not part of the queue
-    if (!r["reason"].is_null()) std::printf("%48s(%s %s)\n", "", r["status_code"].get<std::string>().c_str(), r["reason"].get<std::string>().c_str());
+    if (!r["reason"].is_null())
+      std::printf("%48s(%s %s)\n", "", r["status_code"].get<std::string>().c_str(), r["reason"].get<std::string>().c_str());
     std::printf("%48s%s\n", "", r["address"].get<std::string>().c_str());
   }
   std::printf("\n");
@@ -107,12 +115,12 @@ int show(const mta::Spool& spool, const std::string& id, bool as_json) {
     std::cout << full.dump(2) << "\n";
     return kExitOk;
   }
-  std::cout << "queue ID: " << id << "\nreceived: " << m->received << " from " << m->client
-            << "\nsender: <" << m->envelope.from << ">\nattempts: " << j["attempts"]
-            << (j["held"].get<bool>() ? " (held)" : "") << "\n";
+  std::cout << "queue ID: " << id << "\nreceived: " << m->received << " from " << m->client << "\nsender: <" << m->envelope.from
+            << ">\nattempts: " << j["attempts"] << (j["held"].get<bool>() ? " (held)" : "") << "\n";
   for (const auto& r : j["recipients"]) {
     std::cout << "recipient: <" << r["address"].get<std::string>() << "> " << r["status"].get<std::string>();
-    if (!r["reason"].is_null()) std::cout << " (" << r["status_code"].get<std::string>() << " " << r["reason"].get<std::string>() << ")";
+    if (!r["reason"].is_null())
+      std::cout << " (" << r["status_code"].get<std::string>() << " " << r["reason"].get<std::string>() << ")";
     std::cout << "\n";
   }
   std::cout << "\n" << m->envelope.content;

@@ -76,9 +76,12 @@ std::vector<fs::path> with_rotations(const fs::path& file) {
   std::vector<fs::path> older;
   for (int n = 1; n < 1000; ++n) {
     const fs::path plain = file.string() + "." + std::to_string(n), gz = plain.string() + ".gz";
-    if (fs::exists(plain)) older.push_back(plain);
-    else if (fs::exists(gz)) older.push_back(gz);
-    else break;
+    if (fs::exists(plain))
+      older.push_back(plain);
+    else if (fs::exists(gz))
+      older.push_back(gz);
+    else
+      break;
   }
   std::vector<fs::path> out(older.rbegin(), older.rend());
   if (fs::exists(file) || out.empty()) out.push_back(file);
@@ -129,8 +132,8 @@ Status read_lines(const fs::path& path, const std::function<void(std::uint64_t, 
 
 std::string one_line(const mta::TlsOutcome& r) {
   std::string tls = encrypted(r) ? r.tls_version + (r.trace ? (r.trace->verified ? " verified" : " unverified") : "") : "none";
-  return r.time + " " + (r.queue_id.empty() ? "-" : r.queue_id) + " " + r.recipient_domain + " " + r.host + "[" + r.ip + "]:" +
-         std::to_string(r.port) + " tls=" + std::string(to_string(r.setting)) + " " + std::string(to_string(r.result)) +
+  return r.time + " " + (r.queue_id.empty() ? "-" : r.queue_id) + " " + r.recipient_domain + " " + r.host + "[" + r.ip +
+         "]:" + std::to_string(r.port) + " tls=" + std::string(to_string(r.setting)) + " " + std::string(to_string(r.result)) +
          " stage=" + std::string(to_string(r.stage)) + " (" + tls + ")" + (r.reason.empty() ? "" : ": " + r.reason);
 }
 
@@ -202,7 +205,8 @@ int cmd_report(const Context& ctx, const std::vector<std::string>& argv) {
   }
   if (auto v = args->get("result")) {
     filter.result = mta::parse_outcome_result(*v);
-    if (!filter.result) return fail(kCmd, "--result: '" + *v + "' is not one of sent, deferred, bounced, next-host, retry-in-clear, probed");
+    if (!filter.result)
+      return fail(kCmd, "--result: '" + *v + "' is not one of sent, deferred, bounced, next-host, retry-in-clear, probed");
   }
   const std::string format = args->get("format").value_or("table");
   if (format != "table" && format != "json" && format != "csv") return fail(kCmd, "--format: table, json or csv");
@@ -229,8 +233,10 @@ int cmd_report(const Context& ctx, const std::vector<std::string>& argv) {
       if (too_long) return report.add_malformed(file.string(), n, "line longer than the record limit");
       if (line.empty()) return;
       auto r = mta::parse_outcome_line(line);
-      if (r) report.add(*r);
-      else report.add_malformed(file.string(), n, r.error().message);
+      if (r)
+        report.add(*r);
+      else
+        report.add_malformed(file.string(), n, r.error().message);
     });
     if (!s) return fail(kCmd, s.error().message);
   }
@@ -261,7 +267,9 @@ int cmd_report(const Context& ctx, const std::vector<std::string>& argv) {
     wrote = true;
   }
   if (!wrote || args->has("format")) {
-    std::cout << (format == "json" ? mta::render_json(report) : format == "csv" ? mta::render_csv(report) : mta::render_table(report));
+    std::cout << (format == "json"  ? mta::render_json(report)
+                  : format == "csv" ? mta::render_csv(report)
+                                    : mta::render_table(report));
   }
   if (report.malformed_count() > 0 && (wrote || format != "table")) {
     std::cerr << "sealpost report: " << report.malformed_count() << " malformed line(s) skipped";

@@ -46,14 +46,23 @@ Exit status: 0 every recipient accepted, 1 some were not, 2 bad input.
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {.name = "route", .takes_value = true}, {.name = "from", .takes_value = true},
-    {.name = "to", .takes_value = true, .repeatable = true}, {.name = "cc", .takes_value = true, .repeatable = true},
-    {.name = "subject", .takes_value = true}, {.name = "body", .takes_value = true},
-    {.name = "file", .takes_value = true}, {.name = "tls", .takes_value = true}, {.name = "implicit-tls"},
-    {.name = "json"}, {.name = "help"},
-    {.name = "dns-server", .takes_value = true, .repeatable = true}, {.name = "helo", .takes_value = true},
-    {.name = "timeout", .takes_value = true}, {.name = "at", .takes_value = true},
-    {.name = "trust", .takes_value = true, .repeatable = true}, {.name = "no-system-trust"},
+    {.name = "route", .takes_value = true},
+    {.name = "from", .takes_value = true},
+    {.name = "to", .takes_value = true, .repeatable = true},
+    {.name = "cc", .takes_value = true, .repeatable = true},
+    {.name = "subject", .takes_value = true},
+    {.name = "body", .takes_value = true},
+    {.name = "file", .takes_value = true},
+    {.name = "tls", .takes_value = true},
+    {.name = "implicit-tls"},
+    {.name = "json"},
+    {.name = "help"},
+    {.name = "dns-server", .takes_value = true, .repeatable = true},
+    {.name = "helo", .takes_value = true},
+    {.name = "timeout", .takes_value = true},
+    {.name = "at", .takes_value = true},
+    {.name = "trust", .takes_value = true, .repeatable = true},
+    {.name = "no-system-trust"},
 };
 
 // local@domain, no spaces, brackets or control bytes: what goes between < > on the wire.
@@ -95,7 +104,8 @@ Result<std::string> normalize_body(std::string_view body, std::string_view sourc
     if (line.size() > kMaxLineOctets) {
       return Error{std::string(source) + " line " + std::to_string(line_no) + " is longer than 998 octets (RFC 5322 §2.1.1)"};
     }
-    if (line.find('\0') != std::string_view::npos) return Error{std::string(source) + " line " + std::to_string(line_no) + " holds a NUL byte"};
+    if (line.find('\0') != std::string_view::npos)
+      return Error{std::string(source) + " line " + std::to_string(line_no) + " holds a NUL byte"};
     if (end == body.size() && line.empty()) break;
     out.append(line).append("\r\n");
     start = end + 1;
@@ -169,18 +179,23 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
               << policy::escape_for_display(dest.credentials->user)
               << "; servers such as Gmail refuse or rewrite such a message\n";
   }
-  const bool eight_bit = std::any_of(body->begin(), body->end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) ||
-                         std::any_of(subject->begin(), subject->end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  const bool eight_bit =
+      std::any_of(body->begin(), body->end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) ||
+      std::any_of(subject->begin(), subject->end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   std::string content = "From: <" + *from_addr + ">\r\nTo: " + join(to) + "\r\n";
   if (!cc.empty()) content += "Cc: " + join(cc) + "\r\n";
-  content += "Subject: " + *subject + "\r\nDate: " + policy::rfc5322_utc(std::chrono::system_clock::now()) + "\r\nMessage-ID: " +
-             message_id((*run)->session.helo_name) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+  content += "Subject: " + *subject + "\r\nDate: " + policy::rfc5322_utc(std::chrono::system_clock::now()) +
+             "\r\nMessage-ID: " + message_id((*run)->session.helo_name) +
+             "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
              "Content-Transfer-Encoding: " + (eight_bit ? "8bit" : "7bit") + "\r\n\r\n" + *body;
   mta::Envelope envelope{.from = *from_addr, .recipients = rcpts, .content = std::move(content)};
 
   const std::string domain = to.front().substr(to.front().rfind('@') + 1);
-  mta::DeliveryRequest request{.recipient_domain = domain, .setting = setting, .destconfig_entry = "send --tls",
-                               .route = std::move(*route), .envelope = &envelope};
+  mta::DeliveryRequest request{.recipient_domain = domain,
+                               .setting = setting,
+                               .destconfig_entry = "send --tls",
+                               .route = std::move(*route),
+                               .envelope = &envelope};
   auto result = run_delivery(**run, std::move(request));
   if (!result) return fail(kCmd, result.error().message);
 
@@ -192,10 +207,13 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
     json attempts = json::array(), recipients = json::array();
     for (const auto& s : result->attempts) attempts.push_back(json::parse(mta::to_json_line(s.outcome)));
     for (const auto& r : result->recipients) {
-      recipients.push_back({{"address", r.address}, {"status", std::string(to_string(r.status))},
-                            {"status_code", r.status_code}, {"reply", r.reply}});
+      recipients.push_back({{"address", r.address},
+                            {"status", std::string(to_string(r.status))},
+                            {"status_code", r.status_code},
+                            {"reply", r.reply}});
     }
-    std::cout << json{{"sent", all_sent}, {"recipients", recipients}, {"attempts", attempts}}.dump(2, ' ', false, json::error_handler_t::replace)
+    std::cout << json{{"sent", all_sent}, {"recipients", recipients}, {"attempts", attempts}}.dump(2, ' ', false,
+                                                                                                   json::error_handler_t::replace)
               << "\n";
   } else {
     for (const auto& s : result->attempts) {

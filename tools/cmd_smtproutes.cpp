@@ -40,7 +40,6 @@ constexpr OptionSpec kOptions[] = {
 
 constexpr mode_t kSecretFileMode = 0600;
 
-
 nlohmann::json to_json(const std::string& key, const policy::SmtpRoute& r) {
   nlohmann::json hosts = nlohmann::json::array();
   for (const auto& d : r.destinations) {
@@ -115,9 +114,8 @@ int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& argv) {
   }
   if (sub == "export") {
     if (pos.size() != 1) return fail(kCmd, "usage: smtproutes export [--reveal-passwords]");
-    std::cout << policy::serialize_smtproutes(*routes, args.has("reveal-passwords")
-                                                           ? policy::RouteDestination::Secrets::kReveal
-                                                           : policy::RouteDestination::Secrets::kMask);
+    std::cout << policy::serialize_smtproutes(*routes, args.has("reveal-passwords") ? policy::RouteDestination::Secrets::kReveal
+                                                                                    : policy::RouteDestination::Secrets::kMask);
     return kExitOk;
   }
   if (sub == "add") {

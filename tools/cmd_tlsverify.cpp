@@ -52,22 +52,32 @@ Offline (a chain file and the DNS facts):
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {.name = "offline"},        {.name = "chain", .takes_value = true},
+    {.name = "offline"},
+    {.name = "chain", .takes_value = true},
     {.name = "trust", .takes_value = true, .repeatable = true},
-    {.name = "no-system-trust"}, {.name = "tls", .takes_value = true},
+    {.name = "no-system-trust"},
+    {.name = "tls", .takes_value = true},
     {.name = "recipient-domain", .takes_value = true},
-    {.name = "mx", .takes_value = true}, {.name = "ip", .takes_value = true},
+    {.name = "mx", .takes_value = true},
+    {.name = "ip", .takes_value = true},
     {.name = "ptr", .takes_value = true, .repeatable = true},
     {.name = "route-host", .takes_value = true, .repeatable = true},
-    {.name = "at", .takes_value = true}, {.name = "json"}, {.name = "help"},
-    {.name = "port", .takes_value = true}, {.name = "route", .takes_value = true, .repeatable = true},
-    {.name = "implicit-tls"}, {.name = "dns-server", .takes_value = true, .repeatable = true},
-    {.name = "showcerts"}, {.name = "helo", .takes_value = true}, {.name = "timeout", .takes_value = true},
+    {.name = "at", .takes_value = true},
+    {.name = "json"},
+    {.name = "help"},
+    {.name = "port", .takes_value = true},
+    {.name = "route", .takes_value = true, .repeatable = true},
+    {.name = "implicit-tls"},
+    {.name = "dns-server", .takes_value = true, .repeatable = true},
+    {.name = "showcerts"},
+    {.name = "helo", .takes_value = true},
+    {.name = "timeout", .takes_value = true},
 };
 
 Result<policy::PtrFact> parse_ptr(const std::string& text) {
   const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) return Error{"--ptr '" + policy::escape_for_display(text) + "' must be NAME=ADDR[,ADDR...]"};
+  if (eq == std::string::npos || eq == 0)
+    return Error{"--ptr '" + policy::escape_for_display(text) + "' must be NAME=ADDR[,ADDR...]"};
   policy::PtrFact fact{.name = text.substr(0, eq), .addresses = {}};
   std::size_t start = eq + 1;
   while (start <= text.size()) {
@@ -107,7 +117,10 @@ int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& argv) {
   auto at = args.get("at") ? policy::parse_rfc3339(*args.get("at")) : Result(std::chrono::system_clock::now());
   if (!at) return fail(kCmd, "--at " + at.error().message);
 
-  policy::DeliveryFacts facts{.recipient_domain = *domain, .mx_host = args.get("mx"), .connected_ip = {}, .ptr = {},
+  policy::DeliveryFacts facts{.recipient_domain = *domain,
+                              .mx_host = args.get("mx"),
+                              .connected_ip = {},
+                              .ptr = {},
                               .route_hosts = args.all("route-host")};
   if (const auto ip = args.get("ip")) {
     facts.connected_ip = policy::IpAddress::parse(*ip);

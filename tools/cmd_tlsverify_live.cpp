@@ -69,12 +69,14 @@ void print_text(const mta::DeliveryResult& result, const std::string& domain, po
 }  // namespace
 
 int tlsverify_live(const Context& ctx, const Args& args) {
-  if (args.positionals().size() != 1) return fail(kCmd, "give the DOMAIN to check, or --offline (see 'sealpost tlsverify --help')");
+  if (args.positionals().size() != 1)
+    return fail(kCmd, "give the DOMAIN to check, or --offline (see 'sealpost tlsverify --help')");
   for (const char* offline_only : {"chain", "recipient-domain", "mx", "ip", "ptr", "route-host"}) {
     if (args.has(offline_only)) return fail(kCmd, std::string("--") + offline_only + " goes with --offline");
   }
   auto domain = policy::normalize_reference_name(args.positionals()[0]);
-  if (!domain) return fail(kCmd, "'" + policy::escape_for_display(args.positionals()[0]) + "' is not a domain: " + domain.error().message);
+  if (!domain)
+    return fail(kCmd, "'" + policy::escape_for_display(args.positionals()[0]) + "' is not a domain: " + domain.error().message);
   auto dest = destconfig_for(ctx, *domain);
   if (!dest) return fail(kCmd, dest.error().message);
   policy::TlsSetting setting = dest->tls;
@@ -90,14 +92,16 @@ int tlsverify_live(const Context& ctx, const Args& args) {
   auto run = live_run_from(ctx, args);
   if (!run) return fail(kCmd, run.error().message);
 
-  mta::DeliveryRequest request{.recipient_domain = *domain, .setting = setting, .destconfig_entry = dest->entry,
+  mta::DeliveryRequest request{.recipient_domain = *domain,
+                               .setting = setting,
+                               .destconfig_entry = dest->entry,
                                .route = std::move(*route),
                                .mx_port = static_cast<std::uint16_t>(port->value_or(policy::kSmtpPort))};
   auto result = run_delivery(**run, std::move(request));
   if (!result) return fail(kCmd, result.error().message);
 
-  const bool all_verified = !result->attempts.empty() &&
-                            std::all_of(result->attempts.begin(), result->attempts.end(), host_verified);
+  const bool all_verified =
+      !result->attempts.empty() && std::all_of(result->attempts.begin(), result->attempts.end(), host_verified);
   if (args.has("json")) {
     using nlohmann::json;
     json hosts = json::array();
@@ -110,9 +114,12 @@ int tlsverify_live(const Context& ctx, const Args& args) {
       }
       hosts.push_back(h);
     }
-    std::cout << json{{"domain", *domain}, {"setting", std::string(to_string(setting))},
-                      {"destconfig_entry", dest->entry}, {"verified", all_verified},
-                      {"reason", result->reason.empty() ? json(nullptr) : json(result->reason)}, {"hosts", hosts}}
+    std::cout << json{{"domain", *domain},
+                      {"setting", std::string(to_string(setting))},
+                      {"destconfig_entry", dest->entry},
+                      {"verified", all_verified},
+                      {"reason", result->reason.empty() ? json(nullptr) : json(result->reason)},
+                      {"hosts", hosts}}
                      .dump(2, ' ', false, json::error_handler_t::replace)
               << "\n";
   } else {

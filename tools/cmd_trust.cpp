@@ -31,7 +31,10 @@ even an intermediate or a server's own certificate (partial chains are allowed).
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {.name = "help"}, {.name = "json"}, {.name = "verbose"}, {.name = "replace"},
+    {.name = "help"},
+    {.name = "json"},
+    {.name = "verbose"},
+    {.name = "replace"},
 };
 
 // Reads pasted PEM: stops at EOF, at 'quit', or at an empty line once a certificate ended.
@@ -52,9 +55,7 @@ std::string read_pasted_pem() {
   return text;
 }
 
-std::string one_line(const tls::Certificate& c) {
-  return c.subject() + (c.is_ca() ? "  [CA]" : "  [not a CA: pins one server]");
-}
+std::string one_line(const tls::Certificate& c) { return c.subject() + (c.is_ca() ? "  [CA]" : "  [not a CA: pins one server]"); }
 
 Result<tls::Trustpoint> load_named(const Context& ctx, const std::string& name) {
   if (auto s = tls::check_trustpoint_name(name); !s) return s.error();
@@ -115,8 +116,8 @@ int cmd_trust(const Context& ctx, const std::vector<std::string>& argv) {
     std::filesystem::create_directories(ctx.trust_dir(), ec);
     if (ec) return fail(kCmd, ctx.trust_dir().string() + ": " + ec.message());
     if (auto s = mta::write_file_atomic(path, pem, 0644); !s) return fail(kCmd, s.error().message);
-    std::cout << "imported " << certs->size() << " certificate" << (certs->size() == 1 ? "" : "s") << " as trustpoint "
-              << name << "\n";
+    std::cout << "imported " << certs->size() << " certificate" << (certs->size() == 1 ? "" : "s") << " as trustpoint " << name
+              << "\n";
     for (const auto& c : *certs) std::cout << "  " << one_line(c) << "\n    SHA-256 " << c.fingerprint("SHA-256") << "\n";
     return kExitOk;
   }
@@ -132,8 +133,8 @@ int cmd_trust(const Context& ctx, const std::vector<std::string>& argv) {
     }
     if (store.empty()) std::cout << "no trustpoints in " << ctx.trust_dir().string() << "\n";
     for (const auto& tp : store.trustpoints()) {
-      std::cout << tp.name << " (" << tp.certificates.size() << " certificate"
-                << (tp.certificates.size() == 1 ? "" : "s") << ")\n";
+      std::cout << tp.name << " (" << tp.certificates.size() << " certificate" << (tp.certificates.size() == 1 ? "" : "s")
+                << ")\n";
       for (const auto& c : tp.certificates) std::cout << "  " << one_line(c) << "\n";
     }
     return kExitOk;
@@ -153,8 +154,9 @@ int cmd_trust(const Context& ctx, const std::vector<std::string>& argv) {
       if (args.has("verbose")) {
         std::cout << c.describe_verbose();
       } else {
-        std::cout << "  Subject:  " << c.subject() << "\n  Issuer:   " << c.issuer() << "\n  CA:       "
-                  << (c.is_ca() ? "yes" : "no (pins one server)") << "\n  SHA-256:  " << c.fingerprint("SHA-256") << "\n";
+        std::cout << "  Subject:  " << c.subject() << "\n  Issuer:   " << c.issuer()
+                  << "\n  CA:       " << (c.is_ca() ? "yes" : "no (pins one server)")
+                  << "\n  SHA-256:  " << c.fingerprint("SHA-256") << "\n";
       }
     }
     return kExitOk;

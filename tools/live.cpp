@@ -44,8 +44,8 @@ Result<std::unique_ptr<LiveRun>> live_run_from(const Context& ctx, const Args& a
   if (*timeout) {
     // One bound for every network step: an operator's probe should not wait RFC 5321's minutes.
     const std::chrono::milliseconds t{std::chrono::seconds(**timeout)};
-    run->session.timeouts = {.connect = t, .greeting = t, .command = t, .tls_handshake = t, .data_start = t,
-                             .data_block = t, .data_end = t};
+    run->session.timeouts = {
+        .connect = t, .greeting = t, .command = t, .tls_handshake = t, .data_start = t, .data_block = t, .data_end = t};
   }
   if (auto at = args.get("at")) {
     auto t = policy::parse_rfc3339(*at);

@@ -75,7 +75,9 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
   if (req.route && !req.route->use_dns()) {
     base.route_hosts = req.route->hosts();
     for (const auto& d : req.route->destinations) {
-      Candidate c{.target = {.host = d.host, .port = req.route->port_for(d), .implicit_tls = req.route->implicit_tls_for(d),
+      Candidate c{.target = {.host = d.host,
+                             .port = req.route->port_for(d),
+                             .implicit_tls = req.route->implicit_tls_for(d),
                              .credentials = d.credentials}};
       if (d.ip) {
         c.addresses.push_back(*d.ip);
@@ -102,8 +104,7 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
         result.reason = "DNS lookup of " + req.recipient_domain + " failed: " + mx.reason;
         fill_all(result.recipients, req.envelope, RecipientStatus::kDeferred, "4.4.3", result.reason);
         co_return result;
-      case dns::MxStatus::kFound:
-        break;
+      case dns::MxStatus::kFound: break;
     }
     for (const auto& h : mx.hosts) {
       candidates.push_back({.target = {.host = h.name, .port = req.mx_port}, .addresses = h.addresses, .problem = h.problem});
@@ -133,8 +134,12 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const Candidate* candidate = plan[i].candidate;
     const policy::IpAddress& ip = plan[i].ip;
-    SessionRequest sr{.target = candidate->target, .setting = req.setting, .facts = base,
-                      .in_clear = false, .more_hosts = i + 1 < plan.size() || !req.envelope, .envelope = req.envelope};
+    SessionRequest sr{.target = candidate->target,
+                      .setting = req.setting,
+                      .facts = base,
+                      .in_clear = false,
+                      .more_hosts = i + 1 < plan.size() || !req.envelope,
+                      .envelope = req.envelope};
     // PTR names are REF-ID evidence: looked up only where a certificate can be met.
     if (policy::sends_starttls(req.setting) || candidate->target.implicit_tls) {
       sr.ptr = (co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); })).names;
@@ -142,8 +147,8 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
     // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
     if (!sr.facts.by_route()) sr.facts.mx_host = candidate->target.host;
     // Everything the connection is verified and authenticated for (connection_cache.h).
-    sr.reuse_key = req.recipient_domain + "|" + std::string(policy::to_string(req.setting)) + "|" +
-                   candidate->target.host + "|" + ip.to_string() + "|" + std::to_string(candidate->target.port) + "|" +
+    sr.reuse_key = req.recipient_domain + "|" + std::string(policy::to_string(req.setting)) + "|" + candidate->target.host + "|" +
+                   ip.to_string() + "|" + std::to_string(candidate->target.port) + "|" +
                    (candidate->target.implicit_tls ? "implicit" : "starttls") + "|" +
                    (candidate->target.credentials ? candidate->target.credentials->user : "") + "|" +
                    (sr.facts.by_route() ? "route" : "mx");

@@ -26,9 +26,9 @@ struct DeliveryRequest {
   std::string recipient_domain;
   policy::TlsSetting setting = policy::TlsSetting::kPreferred;
   std::string destconfig_entry;
-  std::optional<policy::SmtpRoute> route;  // absent: deliver by MX
-  std::uint16_t mx_port = 25;              // tests and tlsverify --port change it
-  const Envelope* envelope = nullptr;      // nullptr: probe every host (tlsverify)
+  std::optional<policy::SmtpRoute> route;         // absent: deliver by MX
+  std::uint16_t mx_port = 25;                     // tests and tlsverify --port change it
+  const Envelope* envelope = nullptr;             // nullptr: probe every host (tlsverify)
   std::uint32_t max_messages_per_connection = 1;  // destconfig; above 1, connections are reused
 };
 
@@ -41,7 +41,7 @@ struct DeliveryResult {
 // Each outcome as it happens (for the outcome log); may be empty.
 using OutcomeSink = std::function<void(const TlsOutcome&)>;
 
-boost::asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Resolver& resolver,
-                                               DeliveryRequest request, OutcomeSink sink = {});
+boost::asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Resolver& resolver, DeliveryRequest request,
+                                               OutcomeSink sink = {});
 
 }  // namespace sealpost::mta

@@ -8,8 +8,8 @@ Result<policy::VerificationTrace> verify_peer(const SessionContext& ctx, const S
   auto facts = req.facts;
   facts.connected_ip = policy::IpAddress::parse(req.target.address.to_string());
   facts.ptr = req.ptr;
-  const auto at = ctx.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
-                                                                                 : ctx.validation_time;
+  const auto at =
+      ctx.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : ctx.validation_time;
   const policy::ChainResult result =
       ctx.trust ? ctx.trust->validate(chain, at) : policy::ChainResult{.ok = false, .error = "no trust store"};
   return policy::verify_certificate(req.setting, result, chain.front().names(), facts);

@@ -1,7 +1,6 @@
 // SmtpConnection (see smtp_connection.h).
 #include "mta/client/smtp_connection.h"
 
-
 namespace sealpost::mta {
 
 namespace asio = boost::asio;

@@ -35,8 +35,7 @@ class SmtpConnection {
   // True when unread bytes are buffered: after a STARTTLS 220 that is response injection.
   bool has_unread_input() const { return !in_.empty(); }
   // The TLS handshake over this connection (after the 220, or at once for implicit TLS).
-  boost::asio::awaitable<Status> start_tls(tls::TlsClientContext& context, tls::TlsClientConfig config,
-                                    Clock::duration timeout);
+  boost::asio::awaitable<Status> start_tls(tls::TlsClientContext& context, tls::TlsClientConfig config, Clock::duration timeout);
   bool encrypted() const { return tls_ != nullptr && tls_->established(); }
   const tls::HandshakeFacts* tls_facts() const { return tls_ ? &tls_->facts() : nullptr; }
 

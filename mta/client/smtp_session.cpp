@@ -23,7 +23,6 @@ bool has_8bit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
-
 class Session {
  public:
   Session(const SessionContext& ctx, SessionRequest req, asio::any_io_executor ex)
@@ -101,25 +100,18 @@ class Session {
 
   // A TLS stage failed: TLS-POLICY.md §7 decides. Returns whether the session goes on.
   bool tls_failed(Stage stage, std::string detail) {
-    const auto d = policy::decide(req_.setting, {.stage = stage, .host = req_.target.host,
+    const auto d = policy::decide(req_.setting, {.stage = stage,
+                                                 .host = req_.target.host,
                                                  .ip = req_.target.address.to_string(),
                                                  .detail = policy::escape_for_display(detail),
                                                  .more_hosts = req_.more_hosts});
     result_.outcome.stage = outcome_stage(stage);
     switch (d.action) {
       case policy::Action::kContinue:
-      case policy::Action::kContinueInClear:
-        tls_note_ = d.reason;
-        return true;
-      case policy::Action::kRetryInClear:
-        result_.verdict = HostVerdict::kRetryInClear;
-        break;
-      case policy::Action::kNextHost:
-        result_.verdict = HostVerdict::kNextHost;
-        break;
-      case policy::Action::kDefer:
-        result_.verdict = HostVerdict::kDefer;
-        break;
+      case policy::Action::kContinueInClear: tls_note_ = d.reason; return true;
+      case policy::Action::kRetryInClear: result_.verdict = HostVerdict::kRetryInClear; break;
+      case policy::Action::kNextHost: result_.verdict = HostVerdict::kNextHost; break;
+      case policy::Action::kDefer: result_.verdict = HostVerdict::kDefer; break;
     }
     result_.status = d.status;
     result_.reason = d.reason;
@@ -135,8 +127,8 @@ class Session {
     result_.outcome.stage = OutcomeStage::kConnect;
     const asio::ip::tcp::endpoint ep(req_.target.address, req_.target.port);
     if (auto s = co_await conn_->connect(ep, ctx_.timeouts.connect); !s) {
-      co_return host_failed(OutcomeStage::kConnect, "4.4.1", "connect to " + where() + ":" + std::to_string(req_.target.port) +
-                                                     " failed: " + s.error().message);
+      co_return host_failed(OutcomeStage::kConnect, "4.4.1",
+                            "connect to " + where() + ":" + std::to_string(req_.target.port) + " failed: " + s.error().message);
     }
     connected_ = true;
     if (req_.target.implicit_tls) {
@@ -151,8 +143,8 @@ class Session {
     result_.outcome.stage = OutcomeStage::kGreeting;
     auto r = co_await conn_->read_reply(ctx_.timeouts.greeting);
     if (!r) co_return broken(OutcomeStage::kGreeting, "4.4.2", "no greeting from " + where() + ": " + r.error().message);
-    if (r->code != 220) co_return host_failed(OutcomeStage::kGreeting, failure_status(*r),
-                                              where() + " refused the session: " + r->summary());
+    if (r->code != 220)
+      co_return host_failed(OutcomeStage::kGreeting, failure_status(*r), where() + " refused the session: " + r->summary());
     co_return true;
   }
 
@@ -164,11 +156,13 @@ class Session {
       caps_ = parse_ehlo(*r);
       co_return true;
     }
-    if (!r->permanent()) co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
+    if (!r->permanent())
+      co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
     // RFC 5321 §3.2: a server that does not know EHLO gets HELO, and offers no extensions.
     auto h = co_await command("HELO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!h) co_return broken(OutcomeStage::kEhlo, "4.4.2", "HELO to " + where() + ": " + h.error().message);
-    if (h->code != 250) co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
+    if (h->code != 250)
+      co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
     caps_ = {};
     co_return true;
   }
@@ -176,15 +170,16 @@ class Session {
   asio::awaitable<bool> handshake() {
     result_.outcome.stage = OutcomeStage::kHandshake;
     const bool is_ip = policy::IpAddress::parse(req_.target.host).has_value();
-    tls::TlsClientConfig cfg{.server_name = is_ip ? std::string() : req_.target.host,
-                             .port = req_.target.port,
-                             .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern
-                                                                             : tls::TlsStrength::kLegacy};
+    tls::TlsClientConfig cfg{
+        .server_name = is_ip ? std::string() : req_.target.host,
+        .port = req_.target.port,
+        .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern : tls::TlsStrength::kLegacy};
     if (auto s = co_await conn_->start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
       if (result_.outcome.starttls != StartTls::kImplicit) result_.outcome.starttls = StartTls::kFailed;
       if (req_.target.implicit_tls) {
         // No clear retry is possible on an implicit-TLS port, whatever the setting.
-        co_return host_failed(OutcomeStage::kHandshake, "4.7.5", "TLS handshake with " + where() + " failed: " + s.error().message);
+        co_return host_failed(OutcomeStage::kHandshake, "4.7.5",
+                              "TLS handshake with " + where() + " failed: " + s.error().message);
       }
       co_return tls_failed(Stage::kHandshake, s.error().message);
     }
@@ -220,7 +215,9 @@ class Session {
     result_.outcome.stage = OutcomeStage::kEhlo;
     auto e = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!e) co_return broken(OutcomeStage::kEhlo, "4.4.2", "EHLO after STARTTLS to " + where() + ": " + e.error().message);
-    if (e->code != 250) co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*e, "4.0.0"), "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
+    if (e->code != 250)
+      co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*e, "4.0.0"),
+                            "EHLO after STARTTLS refused by " + where() + ": " + e->summary());
     caps_ = parse_ehlo(*e);
     co_return true;
   }
@@ -244,15 +241,16 @@ class Session {
     if (!req_.envelope || !req_.target.credentials) co_return true;
     result_.outcome.stage = OutcomeStage::kAuth;
     // TLS-POLICY.md §7: credentials only over an established TLS session, whatever the setting.
-    if (!conn_->encrypted()) co_return host_failed(OutcomeStage::kAuth, "5.7.11", "AUTH refused: TLS is not established with " + where() +
-                                                                        ", credentials are never sent in clear");
+    if (!conn_->encrypted())
+      co_return host_failed(OutcomeStage::kAuth, "5.7.11",
+                            "AUTH refused: TLS is not established with " + where() + ", credentials are never sent in clear");
     const auto& c = *req_.target.credentials;
     const Result<Reply> r = co_await mta::authenticate(*conn_, c, caps_, ctx_.timeouts.command);
     if (!r) co_return broken(OutcomeStage::kAuth, "4.4.2", "AUTH with " + where() + ": " + r.error().message);
     if (r->code != 235) {
-      co_return host_failed(OutcomeStage::kAuth, enhanced_or(*r, r->permanent() ? "5.7.8" : "4.7.0"),
-                            "authentication as " + policy::escape_for_display(c.user) + " failed at " + where() + ": " +
-                                r->summary());
+      co_return host_failed(
+          OutcomeStage::kAuth, enhanced_or(*r, r->permanent() ? "5.7.8" : "4.7.0"),
+          "authentication as " + policy::escape_for_display(c.user) + " failed at " + where() + ": " + r->summary());
     }
     co_return true;
   }
@@ -270,9 +268,11 @@ class Session {
     if (eight_bit && caps_.eight_bit_mime) mail += " BODY=8BITMIME";
     if (caps_.size && *caps_.size > 0 && env->content.size() > *caps_.size) {
       for (const auto& a : env->recipients) {
-        result_.recipients.push_back({.address = a, .status = RecipientStatus::kBounced, .status_code = "5.3.4",
-                                      .reply = "message size " + std::to_string(env->content.size()) +
-                                               " exceeds the limit " + std::to_string(*caps_.size) + " of " + where()});
+        result_.recipients.push_back({.address = a,
+                                      .status = RecipientStatus::kBounced,
+                                      .status_code = "5.3.4",
+                                      .reply = "message size " + std::to_string(env->content.size()) + " exceeds the limit " +
+                                               std::to_string(*caps_.size) + " of " + where()});
       }
       co_return true;
     }
@@ -284,7 +284,8 @@ class Session {
     if (caps_.pipelining) {
       std::string batch;
       for (const auto& c : commands) batch += c + "\r\n";
-      if (auto w = co_await conn_->write(batch, t.command); !w) co_return host_failed(OutcomeStage::kMail, "4.4.2", "MAIL to " + where() + ": " + w.error().message);
+      if (auto w = co_await conn_->write(batch, t.command); !w)
+        co_return host_failed(OutcomeStage::kMail, "4.4.2", "MAIL to " + where() + ": " + w.error().message);
       for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_->read_reply(t.command));
     } else {
       replies.push_back(co_await command(commands[0], t.command));
@@ -299,7 +300,9 @@ class Session {
       // A 5xx to MAIL is final for every recipient; a 4xx defers them (RFC 5321 §4.2.1).
       const auto st = m->permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
       for (const auto& a : env->recipients) {
-        result_.recipients.push_back({.address = a, .status = st, .status_code = failure_status(*m),
+        result_.recipients.push_back({.address = a,
+                                      .status = st,
+                                      .status_code = failure_status(*m),
                                       .reply = where() + " said: " + m->summary() + " (in reply to MAIL FROM)",
                                       .source = ReplySource::kRemote});
       }
@@ -310,15 +313,16 @@ class Session {
     for (std::size_t i = 0; i < env->recipients.size(); ++i) {
       const auto& a = env->recipients[i];
       if (i + 1 >= replies.size() || !replies[i + 1]) {
-        co_return broken(OutcomeStage::kRcpt, "4.4.2", "RCPT to " + where() + ": " +
-                                                   (i + 1 < replies.size() ? replies[i + 1].error().message : "no reply"));
+        co_return broken(OutcomeStage::kRcpt, "4.4.2",
+                         "RCPT to " + where() + ": " + (i + 1 < replies.size() ? replies[i + 1].error().message : "no reply"));
       }
       const Reply& r = *replies[i + 1];
       if (r.positive()) {
         ++accepted;
         result_.recipients.push_back({.address = a, .status = RecipientStatus::kSent, .status_code = {}, .reply = {}});
       } else {
-        result_.recipients.push_back({.address = a, .status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred,
+        result_.recipients.push_back({.address = a,
+                                      .status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred,
                                       .status_code = failure_status(r),
                                       .reply = where() + " said: " + r.summary() + " (in reply to RCPT TO)",
                                       .source = ReplySource::kRemote});
@@ -372,10 +376,12 @@ class Session {
     if (!connected_) co_return;
     // Parked for the next message with the same key instead of closed (connection_cache.h).
     // Never a clear retry: the next message tries TLS again.
-    if (!broken_ && clean_ && result_.verdict == HostVerdict::kDone && req_.envelope && !req_.in_clear &&
-        ctx_.connections && !req_.reuse_key.empty() && messages_ + 1 < req_.max_messages) {
-      ctx_.connections->park(req_.reuse_key, {.connection = std::move(conn_), .capabilities = caps_,
-                                              .outcome = result_.outcome, .chain = result_.chain,
+    if (!broken_ && clean_ && result_.verdict == HostVerdict::kDone && req_.envelope && !req_.in_clear && ctx_.connections &&
+        !req_.reuse_key.empty() && messages_ + 1 < req_.max_messages) {
+      ctx_.connections->park(req_.reuse_key, {.connection = std::move(conn_),
+                                              .capabilities = caps_,
+                                              .outcome = result_.outcome,
+                                              .chain = result_.chain,
                                               .messages = messages_ + 1});
       conn_ = nullptr;
       co_return;
@@ -419,8 +425,8 @@ class Session {
   std::string tls_note_;  // why TLS is absent or unverified when delivery went on anyway
   bool connected_ = false;
   bool broken_ = false;
-  bool clean_ = true;            // the server is between transactions
-  std::uint32_t messages_ = 0;   // sent on this connection before this one
+  bool clean_ = true;           // the server is between transactions
+  std::uint32_t messages_ = 0;  // sent on this connection before this one
 };
 
 }  // namespace

@@ -30,8 +30,6 @@ Result<policy::RelayConfig> load_relay_config(const fs::path& etc) {
   return config;
 }
 
-fs::path control_socket_path(const policy::RelayConfig& config) {
-  return fs::path(config.spool_directory) / "control.sock";
-}
+fs::path control_socket_path(const policy::RelayConfig& config) { return fs::path(config.spool_directory) / "control.sock"; }
 
 }  // namespace sealpost::mta

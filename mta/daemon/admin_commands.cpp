@@ -15,10 +15,16 @@ std::string status_json(const AdminTarget& t) {
   const std::size_t in_spool = t.queue.spooled();
   const std::size_t scheduled = t.queue.scheduled();
   const auto& n = t.queue.counters();
-  j["queue"] = {{"messages", in_spool}, {"scheduled", scheduled}, {"in_flight", t.queue.in_flight()},
+  j["queue"] = {{"messages", in_spool},
+                {"scheduled", scheduled},
+                {"in_flight", t.queue.in_flight()},
                 {"held_or_finishing", in_spool - std::min(in_spool, scheduled)}};
-  j["counters"] = {{"accepted", n.accepted}, {"sent", n.sent}, {"deferred", n.deferred},
-                   {"bounced", n.bounced}, {"dsn", n.dsn}, {"inbound_connections", t.listener.connections()},
+  j["counters"] = {{"accepted", n.accepted},
+                   {"sent", n.sent},
+                   {"deferred", n.deferred},
+                   {"bounced", n.bounced},
+                   {"dsn", n.dsn},
+                   {"inbound_connections", t.listener.connections()},
                    {"inbound_open", t.listener.open_connections()}};
   j["tls"] = nlohmann::json::object();
   for (const auto& [setting, counts] : t.tally.counts()) j["tls"][setting] = counts;
@@ -76,7 +82,8 @@ ControlAnswer answer_control(const std::string& request, const AdminTarget& t) {
   if (verb == "reload" && words.size() == 1) {
     auto s = t.reload();
     return s ? ControlAnswer{.exit_status = 0, .output = "configuration reloaded\n"}
-             : ControlAnswer{.exit_status = 1, .output = "reload refused, the running configuration stays: " + s.error().message + "\n"};
+             : ControlAnswer{.exit_status = 1,
+                             .output = "reload refused, the running configuration stays: " + s.error().message + "\n"};
   }
   if (verb == "debug" && words.size() == 1) {
     std::string out;
@@ -87,8 +94,9 @@ ControlAnswer answer_control(const std::string& request, const AdminTarget& t) {
   }
   if (verb == "debug" && words.size() == 3 && (words[2] == "on" || words[2] == "off")) {
     if (!policy::is_debug_category(words[1])) {
-      return {.exit_status = 2, .output = "'" + policy::escape_for_display(words[1]) + "' is not one of " +
-                                          std::string(policy::kDebugCategories) + "\n"};
+      return {.exit_status = 2,
+              .output =
+                  "'" + policy::escape_for_display(words[1]) + "' is not one of " + std::string(policy::kDebugCategories) + "\n"};
     }
     t.log.switch_debug(words[1], words[2] == "on");
     t.log(LogLevel::kInfo, "debug " + words[1] + " " + words[2] + " (until the next reload)");

@@ -17,9 +17,8 @@ void LoggingTransport::query(const std::string& name, dns::RrType type, Handler 
     if (!m) {
       log("answer " + asked + ": " + m.error().message);
     } else {
-      log("answer " + asked + ": rcode " + std::to_string(static_cast<int>(m->rcode)) + ", " +
-          std::to_string(m->answers.size()) + " record(s)" + (m->authenticated_data ? ", AD" : "") +
-          (m->truncated ? ", truncated" : ""));
+      log("answer " + asked + ": rcode " + std::to_string(static_cast<int>(m->rcode)) + ", " + std::to_string(m->answers.size()) +
+          " record(s)" + (m->authenticated_data ? ", AD" : "") + (m->truncated ? ", truncated" : ""));
     }
     handler(std::move(m));
   });
@@ -38,8 +37,8 @@ std::string describe_tls(const TlsOutcome& o) {
 std::string describe_pki(const TlsOutcome& o) {
   if (!o.trace) return "";
   const auto& t = *o.trace;
-  std::string out = where(o) + " chain " +
-                    (t.chain.ok ? "ok, anchor " + t.chain.anchor : "failed: " + t.chain.error) + "; presented";
+  std::string out =
+      where(o) + " chain " + (t.chain.ok ? "ok, anchor " + t.chain.anchor : "failed: " + t.chain.error) + "; presented";
   for (const auto& p : t.presented) out += " " + p.raw;
   out += "; REF-IDs";
   for (const auto& r : t.ref_ids) out += " " + r.value;
@@ -47,8 +46,8 @@ std::string describe_pki(const TlsOutcome& o) {
 }
 
 std::string describe_smtp(const TlsOutcome& o) {
-  return where(o) + " " + o.via + " stage " + std::string(to_string(o.stage)) + ", " + std::string(to_string(o.result)) + (o.status.empty() ? "" : " " + o.status) +
-         (o.reason.empty() ? "" : ": " + o.reason);
+  return where(o) + " " + o.via + " stage " + std::string(to_string(o.stage)) + ", " + std::string(to_string(o.result)) +
+         (o.status.empty() ? "" : " " + o.status) + (o.reason.empty() ? "" : ": " + o.reason);
 }
 
 }  // namespace sealpost::mta

@@ -19,12 +19,14 @@ struct Relay::Dns {
 
 struct Relay::Active {
   Active(ConfigSet s, std::shared_ptr<ClientShared> c)
-      : set(std::move(s)), client(std::move(c)),
+      : set(std::move(s)),
+        client(std::move(c)),
         session{.helo_name = set.config.hostname, .connections = &client->parked, .tls = &client->tls, .trust = &set.trust},
         queue{.relay = set.config, .destconfig = set.destconfig, .routes = set.routes, .session = session},
         listener{.hostname = set.config.hostname,
                  .limits = {.max_message_size = set.config.max_message_size, .max_recipients = set.config.max_recipients},
-                 .max_connections = set.config.max_connections, .relay_networks = set.config.relay_networks,
+                 .max_connections = set.config.max_connections,
+                 .relay_networks = set.config.relay_networks,
                  .tls = set.listener_tls} {}
   ConfigSet set;
   std::shared_ptr<ClientShared> client;
@@ -34,8 +36,11 @@ struct Relay::Active {
 };
 
 Relay::Relay(boost::asio::io_context& io, RelayParts parts, SpoolLock lock)
-    : io_(io), etc_(std::move(parts.etc)), configured_(std::move(parts.configured)),
-      log_(std::make_shared<LogSink>(std::move(parts.log))), lock_(std::move(lock)),
+    : io_(io),
+      etc_(std::move(parts.etc)),
+      configured_(std::move(parts.configured)),
+      log_(std::make_shared<LogSink>(std::move(parts.log))),
+      lock_(std::move(lock)),
       client_(std::make_shared<ClientShared>(io.get_executor())) {}
 
 Relay::~Relay() { stop(); }
@@ -62,9 +67,8 @@ Result<std::unique_ptr<Relay>> Relay::create(boost::asio::io_context& io, RelayP
   };
   r->queue_ = QueueRunner::create(io, std::move(*spool), std::shared_ptr<dns::Resolver>(r->dns_, &r->dns_->resolver), r->log_,
                                   std::move(on_outcome));
-  r->listener_ = Listener::create(io, r->log_, [queue = r->queue_](const std::string& ip, const Envelope& message) {
-    return queue->commit(ip, message);
-  });
+  r->listener_ = Listener::create(
+      io, r->log_, [queue = r->queue_](const std::string& ip, const Envelope& message) { return queue->commit(ip, message); });
   r->activate(std::move(set));
   return r;
 }
@@ -79,8 +83,13 @@ void Relay::activate(ConfigSet set) {
 }
 
 AdminTarget Relay::admin_target() {
-  return {.queue = *queue_, .listener = *listener_, .log = *log_, .tally = *tally_, .resolver = dns_->resolver,
-          .parked = client_->parked, .reload = [this] { return reload(); }};
+  return {.queue = *queue_,
+          .listener = *listener_,
+          .log = *log_,
+          .tally = *tally_,
+          .resolver = dns_->resolver,
+          .parked = client_->parked,
+          .reload = [this] { return reload(); }};
 }
 
 Status Relay::start() {

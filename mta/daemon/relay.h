@@ -33,7 +33,7 @@ struct RelayParts {
   std::function<void(const TlsOutcome&)> outcome;  // one TLS outcome record per connection
   // Told about every configuration that takes effect (start and reload): log levels.
   std::function<void(const policy::RelayConfig&)> configured;
-  dns::Transport* dns = nullptr;                   // the resolver's transport (c-ares)
+  dns::Transport* dns = nullptr;  // the resolver's transport (c-ares)
 };
 
 class Relay {

@@ -12,8 +12,7 @@ asio::awaitable<void> DestinationSlots::acquire(const std::string& destination, 
     Destination& d = destinations_[destination];
     if (d.active < limit && d.waiting.empty()) break;
     if (d.active < limit) wake_first(d);  // a slot is free (a reload raised the limit)
-    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
-                                                      asio::steady_timer::time_point::max());
+    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
     // A waiter that lost its slot to a newcomer keeps its place at the front.
     if (first_wait) {
       d.waiting.push_back(timer);

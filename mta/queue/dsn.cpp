@@ -74,11 +74,11 @@ std::optional<Envelope> make_dsn(const DsnInput& in) {
   std::string m;
   m += field("From", "MAILER-DAEMON@" + in.reporting_mta + " (Mail Delivery System)");
   m += field("To", "<" + in.sender + ">");
-  m += field("Subject", expired ? "Undelivered Mail Returned to Sender (expired in the queue)"
-                                : "Undelivered Mail Returned to Sender");
+  m += field("Subject",
+             expired ? "Undelivered Mail Returned to Sender (expired in the queue)" : "Undelivered Mail Returned to Sender");
   m += field("Date", policy::rfc5322_utc(in.now));
-  m += field("Message-ID", "<" + in.queue_id + "." + std::to_string(in.now.time_since_epoch().count()) + "@" +
-                               in.reporting_mta + ">");
+  m += field("Message-ID",
+             "<" + in.queue_id + "." + std::to_string(in.now.time_since_epoch().count()) + "@" + in.reporting_mta + ">");
   m += field("Auto-Submitted", "auto-replied");  // RFC 3834 §5
   m += "MIME-Version: 1.0\r\n";
   m += "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"" + b + "\"\r\n\r\n";
@@ -101,7 +101,8 @@ std::optional<Envelope> make_dsn(const DsnInput& in) {
     m += field("Action", "failed");
     m += field("Status", r.status);
     if (!r.remote_mta.empty()) m += field("Remote-MTA", "dns; " + r.remote_mta);
-    m += field("Diagnostic-Code", std::string(r.source == ReplySource::kRemote || !r.remote_mta.empty() ? "smtp; " : "x-sealpost; ") + r.diagnostic);
+    m += field("Diagnostic-Code",
+               std::string(r.source == ReplySource::kRemote || !r.remote_mta.empty() ? "smtp; " : "x-sealpost; ") + r.diagnostic);
     m += field("Last-Attempt-Date", policy::rfc5322_utc(in.now));
   }
   m += "\r\n--" + b + "\r\n";

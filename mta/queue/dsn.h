@@ -20,10 +20,10 @@ inline constexpr std::size_t kMaxReturnedHeaders = 64 * 1024;  // RFC 6522 §3 l
 
 struct DsnRecipient {
   std::string address;
-  std::string status;       // enhanced status, class 5 (RFC 3464 §2.3.4)
-  std::string diagnostic;   // the remote reply or our reason
-  std::string remote_mta;   // host the reply came from; empty: none answered
-  bool expired = false;     // gave up at the queue lifetime (not refused by a server)
+  std::string status;      // enhanced status, class 5 (RFC 3464 §2.3.4)
+  std::string diagnostic;  // the remote reply or our reason
+  std::string remote_mta;  // host the reply came from; empty: none answered
+  bool expired = false;    // gave up at the queue lifetime (not refused by a server)
   // kRemote: `diagnostic` is a server's reply (Diagnostic-Code type "smtp", RFC 3464 §2.3.6),
   // as it also is whenever remote_mta names the server.
   ReplySource source = ReplySource::kLocal;

@@ -31,12 +31,18 @@ std::string destination_name(const QueueConfig& config, const std::string& domai
 
 QueueRunner::QueueRunner(asio::io_context& io, Spool spool, std::shared_ptr<dns::Resolver> resolver, std::shared_ptr<LogSink> log,
                          OutcomeSink outcome)
-    : io_(io), spool_(std::move(spool)), resolver_(std::move(resolver)), log_(std::move(log)), outcome_(std::move(outcome)),
-      commit_pool_(kCommitThreads), tick_(io) {}
+    : io_(io),
+      spool_(std::move(spool)),
+      resolver_(std::move(resolver)),
+      log_(std::move(log)),
+      outcome_(std::move(outcome)),
+      commit_pool_(kCommitThreads),
+      tick_(io) {}
 
 std::shared_ptr<QueueRunner> QueueRunner::create(asio::io_context& io, Spool spool, std::shared_ptr<dns::Resolver> resolver,
                                                  std::shared_ptr<LogSink> log, OutcomeSink outcome) {
-  return std::shared_ptr<QueueRunner>(new QueueRunner(io, std::move(spool), std::move(resolver), std::move(log), std::move(outcome)));
+  return std::shared_ptr<QueueRunner>(
+      new QueueRunner(io, std::move(spool), std::move(resolver), std::move(log), std::move(outcome)));
 }
 
 QueueRunner::Resumed QueueRunner::start() {
@@ -50,7 +56,8 @@ QueueRunner::Resumed QueueRunner::start() {
     set_next(id, st.next_attempt);
     ++r.queued;
   }
-  asio::co_spawn(io_, [self = shared_from_this()] { return self->run(); }, asio::detached);
+  asio::co_spawn(
+      io_, [self = shared_from_this()] { return self->run(); }, asio::detached);
   return r;
 }
 
@@ -122,7 +129,8 @@ asio::awaitable<void> QueueRunner::run() {
     for (const auto& id : due) {
       log_->debug("queue", id + ": delivery starts (" + std::to_string(in_flight_.size() + 1) + " in flight)");
       in_flight_.insert(id);
-      asio::co_spawn(io_, [self = shared_from_this(), id] { return self->process(id); }, asio::detached);
+      asio::co_spawn(
+          io_, [self = shared_from_this(), id] { return self->process(id); }, asio::detached);
     }
     tick_.expires_after(kTick);
     boost::system::error_code ec;
@@ -150,10 +158,13 @@ void QueueRunner::finish_recipient(const std::string& id, QueueState& st, const 
 // between sends it twice at worst, never not at all. False: keep the recipients queued.
 bool QueueRunner::send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> failed) {
   const auto arrival = policy::parse_rfc3339_utc(msg.received);
-  auto dsn = make_dsn({.reporting_mta = config_->relay.hostname, .queue_id = msg.id,
+  auto dsn = make_dsn({.reporting_mta = config_->relay.hostname,
+                       .queue_id = msg.id,
                        .arrival = arrival ? *arrival : std::chrono::system_clock::now(),
-                       .now = std::chrono::system_clock::now(), .sender = msg.envelope.from,
-                       .original_content = msg.envelope.content, .recipients = std::move(failed)});
+                       .now = std::chrono::system_clock::now(),
+                       .sender = msg.envelope.from,
+                       .original_content = msg.envelope.content,
+                       .recipients = std::move(failed)});
   if (!dsn) {
     (*log_)(LogLevel::kInfo, msg.id + ": no DSN: the sender is null (a bounce is never bounced)");
     return true;
@@ -206,9 +217,9 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     // destconfig max_recipients_per_message: larger lists go as several transactions.
     for (std::size_t first = 0; first < all_rcpts.size(); first += dest.max_recipients_per_message) {
       if (stopping_) co_return;
-      const std::vector<std::string> rcpts(
-          all_rcpts.begin() + static_cast<std::ptrdiff_t>(first),
-          all_rcpts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(all_rcpts.size(), first + dest.max_recipients_per_message)));
+      const std::vector<std::string> rcpts(all_rcpts.begin() + static_cast<std::ptrdiff_t>(first),
+                                           all_rcpts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                                                   all_rcpts.size(), first + dest.max_recipients_per_message)));
       co_await slots_.acquire(destination, dest.max_connections);
       struct Slot {
         QueueRunner& runner;
@@ -221,8 +232,11 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
       Envelope env{.from = msg->envelope.from, .recipients = rcpts, .content = msg->envelope.content};
       // Built before the co_await: g++ 12 miscompiles a conditional expression inside the
       // operand of co_await (a null route pointer was dereferenced).
-      DeliveryRequest request{.recipient_domain = domain, .setting = dest.tls, .destconfig_entry = dest.entry,
-                              .mx_port = pol.relay.smtp_port, .envelope = &env,
+      DeliveryRequest request{.recipient_domain = domain,
+                              .setting = dest.tls,
+                              .destconfig_entry = dest.entry,
+                              .mx_port = pol.relay.smtp_port,
+                              .envelope = &env,
                               .max_messages_per_connection = dest.max_messages_per_connection};
       if (route) request.route = *route;
       OutcomeSink sink = [this, &id](const TlsOutcome& o) {
@@ -239,8 +253,10 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
         finish_recipient(id, st, r, last);
         if (r.status == RecipientStatus::kDeferred) deferred.push_back(r);
         if (r.status == RecipientStatus::kBounced) {
-          failed.push_back({.address = r.address, .status = r.status_code.empty() ? "5.0.0" : r.status_code,
-                            .diagnostic = r.reply, .remote_mta = last && r.source == ReplySource::kRemote ? last->host : "",
+          failed.push_back({.address = r.address,
+                            .status = r.status_code.empty() ? "5.0.0" : r.status_code,
+                            .diagnostic = r.reply,
+                            .remote_mta = last && r.source == ReplySource::kRemote ? last->host : "",
                             .source = r.source});
         }
       }
@@ -248,10 +264,13 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
         // Not marked done, so the next attempt bounces (and reports) them again.
         for (std::size_t i = finished_before; i < st.finished.size(); ++i) {
           if (st.finished[i].status != RecipientStatus::kBounced) continue;
-          deferred.push_back({.address = st.finished[i].address, .status = RecipientStatus::kDeferred,
-                              .status_code = "4.3.0", .reply = "DSN could not be queued"});
+          deferred.push_back({.address = st.finished[i].address,
+                              .status = RecipientStatus::kDeferred,
+                              .status_code = "4.3.0",
+                              .reply = "DSN could not be queued"});
         }
-        std::vector<RecipientResult> kept(st.finished.begin(), st.finished.begin() + static_cast<std::ptrdiff_t>(finished_before));
+        std::vector<RecipientResult> kept(st.finished.begin(),
+                                          st.finished.begin() + static_cast<std::ptrdiff_t>(finished_before));
         for (std::size_t i = finished_before; i < st.finished.size(); ++i) {
           if (st.finished[i].status != RecipientStatus::kBounced) kept.push_back(st.finished[i]);
         }
@@ -278,12 +297,13 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     // TLS-POLICY.md §7: at expiry the last reason turns permanent (4.7.5 → 5.7.5).
     std::vector<DsnRecipient> expired;
     for (const auto& r : deferred) {
-      RecipientResult final{.address = r.address, .status = RecipientStatus::kBounced,
+      RecipientResult final{.address = r.address,
+                            .status = RecipientStatus::kBounced,
                             .status_code = policy::permanent_status(r.status_code.empty() ? "4.4.7" : r.status_code),
                             .reply = "message expired after " + std::to_string(age) + " s in the queue: " + r.reply};
       finish_recipient(id, st, final, nullptr);
-      expired.push_back({.address = r.address, .status = final.status_code, .diagnostic = r.reply, .expired = true,
-                         .source = r.source});
+      expired.push_back(
+          {.address = r.address, .status = final.status_code, .diagnostic = r.reply, .expired = true, .source = r.source});
     }
     if (send_dsn(*msg, std::move(expired))) {
       if (auto s = spool_.remove(id); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);

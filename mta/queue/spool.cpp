@@ -55,7 +55,8 @@ std::optional<std::uint64_t> whole_number(std::string_view text, std::size_t max
 // daemon owns a spool (its lock), so the process is the only writer of IDs.
 std::string new_id() {
   static std::atomic<std::uint32_t> sequence{std::random_device{}()};
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   char buf[17];
   std::snprintf(buf, sizeof buf, "%010llX%06X", static_cast<unsigned long long>(us) & 0xFFFFFFFFFFull,
                 sequence.fetch_add(1, std::memory_order_relaxed) & 0xFFFFFFu);
@@ -65,7 +66,8 @@ std::string new_id() {
 }  // namespace
 
 bool valid_queue_id(std::string_view id) {
-  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); });
+  return id.size() == 16 &&
+         std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); });
 }
 
 std::string serialize_message(const QueuedMessage& m) {
@@ -109,8 +111,8 @@ std::string serialize_state(const QueueState& s) {
   std::string out = "attempts: " + std::to_string(s.attempts) + "\nnext: " + std::to_string(s.next_attempt) +
                     "\nheld: " + (s.held ? "yes" : "no") + "\n";
   for (const auto& r : s.finished) {
-    out += "done: " + std::string(to_string(r.status)) + " " + (r.status_code.empty() ? "-" : r.status_code) + " " +
-           r.address + " " + policy::escape_for_display(r.reply) + "\n";
+    out += "done: " + std::string(to_string(r.status)) + " " + (r.status_code.empty() ? "-" : r.status_code) + " " + r.address +
+           " " + policy::escape_for_display(r.reply) + "\n";
   }
   for (const auto& r : s.last_deferred) {
     out += "deferred: " + (r.status_code.empty() ? std::string("-") : r.status_code) + " " + r.address + " " +
@@ -135,9 +137,12 @@ Result<QueueState> parse_state(std::string_view text, std::string_view source) {
     if (a == std::string::npos || b == std::string::npos) return bad;
     RecipientResult r;
     const std::string status = v.substr(0, a);
-    if (status == "sent") r.status = RecipientStatus::kSent;
-    else if (status == "bounced") r.status = RecipientStatus::kBounced;
-    else return bad;
+    if (status == "sent")
+      r.status = RecipientStatus::kSent;
+    else if (status == "bounced")
+      r.status = RecipientStatus::kBounced;
+    else
+      return bad;
     r.status_code = v.substr(a + 1, b - a - 1);
     r.address = v.substr(b + 1, c == std::string::npos ? std::string::npos : c - b - 1);
     r.reply = c == std::string::npos ? "" : v.substr(c + 1);
@@ -186,7 +191,9 @@ std::filesystem::path Spool::state_path(const std::string& id) const { return di
 
 Result<std::string> Spool::commit(std::string_view client, const Envelope& envelope,
                                   std::chrono::system_clock::time_point received) {
-  QueuedMessage m{.id = new_id(), .received = policy::rfc3339_utc(received), .client = policy::escape_for_display(client),
+  QueuedMessage m{.id = new_id(),
+                  .received = policy::rfc3339_utc(received),
+                  .client = policy::escape_for_display(client),
                   .envelope = envelope};
   for (int i = 0; i < 8 && std::filesystem::exists(message_path(m.id)); ++i) m.id = new_id();
   if (auto s = write_file_atomic(message_path(m.id), serialize_message(m), 0600); !s) return s.error();

@@ -28,8 +28,8 @@ struct QueuedMessage {
 
 struct QueueState {
   std::uint32_t attempts = 0;
-  std::int64_t next_attempt = 0;            // Unix seconds; 0: now
-  std::vector<RecipientResult> finished;    // sent or bounced: never tried again
+  std::int64_t next_attempt = 0;          // Unix seconds; 0: now
+  std::vector<RecipientResult> finished;  // sent or bounced: never tried again
   bool held = false;
   std::vector<RecipientResult> last_deferred;  // why the last attempt left these in the queue
 };
@@ -39,8 +39,7 @@ class Spool {
   static Result<Spool> open(const std::filesystem::path& dir);
 
   // Durable before it returns: the message's ID.
-  Result<std::string> commit(std::string_view client, const Envelope& envelope,
-                             std::chrono::system_clock::time_point received);
+  Result<std::string> commit(std::string_view client, const Envelope& envelope, std::chrono::system_clock::time_point received);
   std::vector<std::string> list() const;  // committed messages, oldest first
   Result<QueuedMessage> load(const std::string& id) const;
   QueueState state(const std::string& id) const;  // a missing or bad state file: a fresh one

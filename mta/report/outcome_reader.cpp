@@ -75,7 +75,12 @@ Result<policy::VerificationTrace> verification(const json& v, policy::TlsSetting
   if (!flag(v, "verified", t.verified, e) || !flag(v, "chain_ok", t.chain.ok, e) || !text(v, "chain_error", t.chain.error, e) ||
       !text(v, "anchor", t.chain.anchor, e) || !text(v, "rule", t.identity.rule, e) ||
       !text(v, "chain_error_certificate", t.chain.error_subject, e, /*required=*/false) ||
-      !named(v, "rules", t.rules, [](std::string_view s) { return by_name(s, {policy::IdentityRules::kVerify, policy::IdentityRules::kHosted}); }, e)) {
+      !named(
+          v, "rules", t.rules,
+          [](std::string_view s) {
+            return by_name(s, {policy::IdentityRules::kVerify, policy::IdentityRules::kHosted});
+          },
+          e)) {
     return Error{"verification: " + e};
   }
   t.identity.matched = !t.identity.rule.empty();
@@ -91,19 +96,27 @@ Result<policy::VerificationTrace> verification(const json& v, policy::TlsSetting
       }
       if (std::string_view(key) == "presented") {
         policy::PresentedId p{.kind = policy::PresentedKind::kDnsId, .raw = m->get<std::string>()};
-        if (!named(item, "type", p.kind, [](std::string_view s) {
-              return by_name(s, {policy::PresentedKind::kDnsId, policy::PresentedKind::kCnId, policy::PresentedKind::kIpId});
-            }, e) || !text(item, "value", p.value, e, false) || !text(item, "malformed", p.malformed, e, false)) {
+        if (!named(
+                item, "type", p.kind,
+                [](std::string_view s) {
+                  return by_name(s, {policy::PresentedKind::kDnsId, policy::PresentedKind::kCnId, policy::PresentedKind::kIpId});
+                },
+                e) ||
+            !text(item, "value", p.value, e, false) || !text(item, "malformed", p.malformed, e, false)) {
           return Error{"verification: an entry of 'presented': " + e};
         }
         t.presented.push_back(std::move(p));
       } else {
         policy::ReferenceId r{.source = policy::RefSource::kRecipientDomain, .value = m->get<std::string>()};
-        if (!named(item, "source", r.source, [](std::string_view s) {
-              using policy::RefSource;
-              return by_name(s, {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost,
-                                 RefSource::kRouteIp});
-            }, e) || !flag(item, "trusted", r.trusted, e, false) || !text(item, "note", r.note, e, false)) {
+        if (!named(
+                item, "source", r.source,
+                [](std::string_view s) {
+                  using policy::RefSource;
+                  return by_name(s, {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost,
+                                     RefSource::kRouteIp});
+                },
+                e) ||
+            !flag(item, "trusted", r.trusted, e, false) || !text(item, "note", r.note, e, false)) {
           return Error{"verification: an entry of 'ref_ids': " + e};
         }
         t.ref_ids.push_back(std::move(r));
@@ -122,9 +135,16 @@ Result<TlsOutcome> parse_outcome_line(std::string_view line) {
   if (!j.is_object()) return Error{"not a JSON object"};
   TlsOutcome r;
   std::string e;
-  for (const auto& [key, field] : {std::pair{"time", &r.time}, {"queue_id", &r.queue_id}, {"recipient_domain", &r.recipient_domain},
-                                   {"destconfig_entry", &r.destconfig_entry}, {"via", &r.via}, {"host", &r.host}, {"ip", &r.ip},
-                                   {"tls_version", &r.tls_version}, {"tls_cipher", &r.tls_cipher}, {"status", &r.status},
+  for (const auto& [key, field] : {std::pair{"time", &r.time},
+                                   {"queue_id", &r.queue_id},
+                                   {"recipient_domain", &r.recipient_domain},
+                                   {"destconfig_entry", &r.destconfig_entry},
+                                   {"via", &r.via},
+                                   {"host", &r.host},
+                                   {"ip", &r.ip},
+                                   {"tls_version", &r.tls_version},
+                                   {"tls_cipher", &r.tls_cipher},
+                                   {"status", &r.status},
                                    {"reason", &r.reason}}) {
     if (!text(j, key, *field, e)) return Error{e};
   }

@@ -81,8 +81,8 @@ std::string chart(const std::string& domain, const std::map<std::string, std::ma
 
 std::string render_html(const Report& report, const std::string& title) {
   const Counts t = report.totals();
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) +
-                  "</title><style>" + kStyle + "</style></head><body>\n<h1>" + esc(title) + "</h1>\n";
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title><style>" +
+                  kStyle + "</style></head><body>\n<h1>" + esc(title) + "</h1>\n";
   h += "<p>" + std::to_string(report.records()) + " connections to " + std::to_string(report.domains().size()) +
        " domains.<span class=\"key verified\"></span>verified<span class=\"key unverified\"></span>encrypted, "
        "unverified<span class=\"key plaintext\"></span>plaintext<span class=\"key failed\"></span>failed</p>\n";

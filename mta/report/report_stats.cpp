@@ -13,7 +13,8 @@ using nlohmann::json;
 
 constexpr std::string_view kOtherReasons = "(other reasons)";
 // The stages the issue names as TLS failures, in the order of a session; others follow.
-constexpr std::string_view kTlsStages[] = {"starttls-offer", "starttls-reply", "starttls-injection", "handshake", "chain", "identity"};
+constexpr std::string_view kTlsStages[] = {"starttls-offer", "starttls-reply", "starttls-injection",
+                                           "handshake",      "chain",          "identity"};
 
 void count_reason(StageFailures& f, const std::string& reason) {
   ++f.count;
@@ -41,8 +42,11 @@ std::string joined(const std::map<std::string, std::uint64_t>& m) {
 }
 
 json counts_json(const Counts& c) {
-  return {{"connections", c.connections}, {"verified", c.verified}, {"encrypted_unverified", c.unverified},
-          {"plaintext", c.plaintext}, {"failed", c.failed}};
+  return {{"connections", c.connections},
+          {"verified", c.verified},
+          {"encrypted_unverified", c.unverified},
+          {"plaintext", c.plaintext},
+          {"failed", c.failed}};
 }
 
 std::string csv_field(const std::string& s) {
@@ -206,7 +210,8 @@ std::string render_json(const Report& report) {
   }
   json malformed = json::array();
   for (const auto& m : report.malformed()) malformed.push_back({{"file", m.file}, {"line", m.line}, {"error", m.error}});
-  const json out = {{"domains", domains}, {"totals", counts_json(report.totals())},
+  const json out = {{"domains", domains},
+                    {"totals", counts_json(report.totals())},
                     {"malformed", {{"count", report.malformed_count()}, {"lines", malformed}}}};
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

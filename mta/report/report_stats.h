@@ -18,12 +18,12 @@
 
 namespace sealpost::mta {
 
-inline constexpr std::size_t kMaxReasons = 64;          // distinct reasons kept per domain and stage
+inline constexpr std::size_t kMaxReasons = 64;           // distinct reasons kept per domain and stage
 inline constexpr std::size_t kMaxMalformedListed = 100;  // malformed lines named one by one
 
 struct ReportFilter {
-  std::string since, until;  // RFC 3339 UTC bounds on `time` (inclusive); empty: open
-  std::string domain;        // recipient domain; empty: every domain
+  std::string since, until;                   // RFC 3339 UTC bounds on `time` (inclusive); empty: open
+  std::string domain;                         // recipient domain; empty: every domain
   std::optional<policy::TlsSetting> setting;  // destconfig setting; none: every setting
   std::optional<OutcomeResult> result;        // none: every result
   bool accepts(const TlsOutcome& r) const;
@@ -72,7 +72,7 @@ class Report {
   void add_malformed(const std::string& file, std::uint64_t line, const std::string& error);
 
   const std::map<std::string, DomainReport>& domains() const { return domains_; }
-  const std::map<std::string, std::map<std::string, Counts>>& days() const { return days_; }  // day → domain
+  const std::map<std::string, std::map<std::string, Counts>>& days() const { return days_; }          // day → domain
   const std::map<std::pair<std::string, std::string>, TlsRptDay>& tlsrpt() const { return tlsrpt_; }  // (domain, day)
   Counts totals() const;
   std::uint64_t records() const { return records_; }

@@ -18,11 +18,15 @@ std::vector<TlsRptFile> render_tlsrpt(const Report& report, const TlsRptOptions&
     const auto begin = std::chrono::system_clock::to_time_t(*begin_time);
     json details = json::array();
     for (const auto& [f, n] : day.failures) {
-      details.push_back({{"result-type", f.result_type}, {"receiving-mx-hostname", f.mx_host}, {"receiving-ip", f.ip},
-                         {"failed-session-count", n}, {"failure-reason-code", f.reason_code}});
+      details.push_back({{"result-type", f.result_type},
+                         {"receiving-mx-hostname", f.mx_host},
+                         {"receiving-ip", f.ip},
+                         {"failed-session-count", n},
+                         {"failure-reason-code", f.reason_code}});
     }
-    json policy = {{"policy", {{"policy-type", "no-policy-found"}, {"policy-domain", domain}}},
-                   {"summary", {{"total-successful-session-count", day.successful}, {"total-failure-session-count", day.failed}}}};
+    json policy = {
+        {"policy", {{"policy-type", "no-policy-found"}, {"policy-domain", domain}}},
+        {"summary", {{"total-successful-session-count", day.successful}, {"total-failure-session-count", day.failed}}}};
     if (!details.empty()) policy["failure-details"] = details;
     const json r = {{"organization-name", o.organization},
                     {"date-range", {{"start-datetime", start}, {"end-datetime", end}}},

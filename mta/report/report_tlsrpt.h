@@ -14,7 +14,7 @@
 namespace sealpost::mta {
 
 struct TlsRptOptions {
-  std::string organization = "Sealpost";       // organization-name
+  std::string organization = "Sealpost";         // organization-name
   std::string contact = "postmaster@localhost";  // contact-info (an address or URI)
   std::string sender = "sealpost";               // the reporting domain, in file names and report IDs
 };

@@ -9,11 +9,12 @@ namespace sealpost::mta {
 namespace {
 
 // Each enum's JSON names, in enum order: to_string indexes, parse searches.
-constexpr std::string_view kStageNames[] = {"connect", "greeting", "ehlo", "starttls-offer", "starttls-reply",
-                                            "starttls-injection", "handshake", "chain", "identity", "auth",
-                                            "mail", "rcpt", "data", "quit"};
+constexpr std::string_view kStageNames[] = {
+    "connect",   "greeting", "ehlo",     "starttls-offer", "starttls-reply", "starttls-injection",
+    "handshake", "chain",    "identity", "auth",           "mail",           "rcpt",
+    "data",      "quit"};
 constexpr std::string_view kStartTlsNames[] = {"not-attempted", "not-offered", "refused", "injection",
-                                               "failed", "ok", "implicit"};
+                                               "failed",        "ok",          "implicit"};
 constexpr std::string_view kResultNames[] = {"sent", "deferred", "bounced", "next-host", "retry-in-clear", "probed"};
 static_assert(std::size(kStageNames) == static_cast<std::size_t>(OutcomeStage::kQuit) + 1);
 static_assert(std::size(kStartTlsNames) == static_cast<std::size_t>(StartTls::kImplicit) + 1);

@@ -70,12 +70,12 @@ inline bool operator==(OutcomeResult e, std::string_view name) { return to_strin
 inline bool delivered(OutcomeResult r) { return r == OutcomeResult::kSent || r == OutcomeResult::kProbed; }
 
 struct TlsOutcome {
-  std::string time;              // RFC 3339, UTC
-  std::string queue_id;          // empty for tlsverify and send
+  std::string time;      // RFC 3339, UTC
+  std::string queue_id;  // empty for tlsverify and send
   std::string recipient_domain;
   std::string destconfig_entry;  // the key that matched ("default", ".example.com", …)
   policy::TlsSetting setting = policy::TlsSetting::kPreferred;
-  std::string via;               // "mx" or "route"
+  std::string via;  // "mx" or "route"
   std::string host;
   std::string ip;
   std::uint16_t port = 0;

@@ -49,14 +49,14 @@ std::string render_trace_text(const policy::VerificationTrace& t) {
   }
   o << "\nReference identifiers\n";
   for (const auto& r : t.ref_ids) {
-    o << "  " << pad(std::string(to_string(r.source)), 17) << pad(r.value, 30) << " "
-      << (r.trusted ? "used: " : "not used: ") << r.note << "\n";
+    o << "  " << pad(std::string(to_string(r.source)), 17) << pad(r.value, 30) << " " << (r.trusted ? "used: " : "not used: ")
+      << r.note << "\n";
   }
   o << "\nComparisons\n";
   if (t.identity.comparisons.empty()) o << "  (none)\n";
   for (const auto& c : t.identity.comparisons) {
-    o << "  " << pad(c.rule, 21) << pad(presented_text(t.presented[c.presented]), 30) << " ~= "
-      << pad(ref_text(t.ref_ids[c.ref_id]), 38) << " " << to_string(c.result)
+    o << "  " << pad(c.rule, 21) << pad(presented_text(t.presented[c.presented]), 30)
+      << " ~= " << pad(ref_text(t.ref_ids[c.ref_id]), 38) << " " << to_string(c.result)
       << (c.result != policy::NameMatch::kNone ? "  <= match" : "") << "\n";
   }
   o << "\nVerdict\n  " << t.verdict << "\n";

@@ -53,7 +53,8 @@ asio::awaitable<Status> InboundConnection::write(const std::string& plaintext) {
   co_return co_await write_raw(tls_->take_output());
 }
 
-asio::awaitable<Status> InboundConnection::start_tls(tls::TlsServerContext& context, std::chrono::steady_clock::duration timeout) {
+asio::awaitable<Status> InboundConnection::start_tls(tls::TlsServerContext& context,
+                                                     std::chrono::steady_clock::duration timeout) {
   tls_ = std::make_unique<tls::TlsServerChannel>(context);
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (!tls_->established()) {
@@ -70,9 +71,7 @@ asio::awaitable<Status> InboundConnection::start_tls(tls::TlsServerContext& cont
   co_return ok();
 }
 
-std::string InboundConnection::tls_description() const {
-  return tls_ ? tls_->version() + " " + tls_->cipher() : std::string();
-}
+std::string InboundConnection::tls_description() const { return tls_ ? tls_->version() + " " + tls_->cipher() : std::string(); }
 
 asio::awaitable<void> InboundConnection::close() {
   if (encrypted()) {

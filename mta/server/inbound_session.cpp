@@ -21,7 +21,6 @@ bool starts_with_ci(std::string_view line, std::string_view prefix) {
   return line.size() >= prefix.size() && upper(line.substr(0, prefix.size())) == prefix;
 }
 
-
 }  // namespace
 
 Result<std::string> parse_path(std::string_view text, bool allow_empty) {
@@ -136,7 +135,8 @@ InboundSession::Step InboundSession::command(std::string_view line) {
       params.remove_prefix(end);
       if (p.rfind("SIZE=", 0) == 0) {
         const std::string n = p.substr(5);
-        if (n.empty() || n.size() > 19 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        if (n.empty() || n.size() > 19 ||
+            !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
           return bad("501 5.5.4 Bad SIZE parameter");
         }
         if (std::stoull(n) > config_.limits.max_message_size) {
@@ -161,7 +161,8 @@ InboundSession::Step InboundSession::command(std::string_view line) {
       // RFC 5321 §3.6.1: relaying is for the configured client networks only.
       return {.reply = "554 5.7.1 <" + *to + ">: Relay access denied\r\n"};
     }
-    if (envelope_.recipients.size() >= config_.limits.max_recipients) return {.reply = "452 4.5.3 Error: too many recipients\r\n"};
+    if (envelope_.recipients.size() >= config_.limits.max_recipients)
+      return {.reply = "452 4.5.3 Error: too many recipients\r\n"};
     if (std::find(envelope_.recipients.begin(), envelope_.recipients.end(), *to) == envelope_.recipients.end()) {
       envelope_.recipients.push_back(*to);
     }
@@ -169,12 +170,13 @@ InboundSession::Step InboundSession::command(std::string_view line) {
     return {.reply = "250 2.1.5 Ok\r\n"};
   }
   if (verb == "DATA") {
-    if (state_ != State::kRcpt) return bad(state_ == State::kMail ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
+    if (state_ != State::kRcpt)
+      return bad(state_ == State::kMail ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
     if (!arg.empty()) return bad("501 5.5.4 Syntax: DATA");
     state_ = State::kData;
     // RFC 5321 §4.4 trace field; "with" per RFC 3848 (ESMTPS: ESMTP over TLS).
-    envelope_.content = "Received: from " + (helo_.empty() ? std::string("client") : helo_) + " [" + client_.address +
-                        "] by " + config_.hostname + " (Sealpost) with " + (esmtp_ ? "ESMTP" : "SMTP") +
+    envelope_.content = "Received: from " + (helo_.empty() ? std::string("client") : helo_) + " [" + client_.address + "] by " +
+                        config_.hostname + " (Sealpost) with " + (esmtp_ ? "ESMTP" : "SMTP") +
                         (tls_.empty() ? "" : "S (" + tls_ + ")") + "; " + policy::rfc5322_utc(config_.now()) + "\r\n";
     return {.reply = "354 End data with <CR><LF>.<CR><LF>\r\n"};
   }

@@ -36,11 +36,11 @@ struct InboundConfig {
 };
 
 struct ClientInfo {
-  std::string address;        // "127.0.0.1"
+  std::string address;         // "127.0.0.1"
   bool relay_allowed = false;  // the client is in the relay networks
 };
 
-inline constexpr std::size_t kMaxCommandLine = 512;   // RFC 5321 §4.5.3.1.4, with CRLF
+inline constexpr std::size_t kMaxCommandLine = 512;  // RFC 5321 §4.5.3.1.4, with CRLF
 
 class InboundSession {
  public:
@@ -49,9 +49,9 @@ class InboundSession {
   std::string greeting() const;
 
   struct Step {
-    std::string reply;                   // CRLF-terminated lines; empty inside DATA
-    bool close = false;                  // close after sending the reply
-    std::optional<Envelope> message;     // end of DATA: commit it, then call committed()
+    std::string reply;                // CRLF-terminated lines; empty inside DATA
+    bool close = false;               // close after sending the reply
+    std::optional<Envelope> message;  // end of DATA: commit it, then call committed()
     // After "220 Ready to start TLS": the caller discards whatever the client sent after the
     // STARTTLS line (RFC 3207 §5 — pipelined commands there would be injected into the TLS
     // session), runs the handshake, then calls tls_started().

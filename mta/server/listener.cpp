@@ -17,7 +17,7 @@ constexpr std::size_t kMaxLoggedCommand = 200;  // octets of a command line in t
 std::string client_ip(const tcp::endpoint& remote) {
   const auto a = remote.address();
   return a.is_v6() && a.to_v6().is_v4_mapped() ? asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string()
-                                                : a.to_string();
+                                               : a.to_string();
 }
 
 }  // namespace
@@ -43,7 +43,8 @@ Status Listener::bind(const std::vector<policy::Listener>& endpoints) {
 
 void Listener::start() {
   for (const auto& a : acceptors_) {
-    asio::co_spawn(io_, [self = shared_from_this(), &a = *a]() { return self->accept_loop(a); }, asio::detached);
+    asio::co_spawn(
+        io_, [self = shared_from_this(), &a = *a]() { return self->accept_loop(a); }, asio::detached);
   }
 }
 
@@ -64,8 +65,8 @@ asio::awaitable<void> Listener::accept_loop(tcp::acceptor& acceptor) {
       (*log_)(LogLevel::kWarning, "accept: " + ec.message());
       continue;
     }
-    asio::co_spawn(io_, [self = shared_from_this(), s = std::move(socket)]() mutable { return self->serve(std::move(s)); },
-                   asio::detached);
+    asio::co_spawn(
+        io_, [self = shared_from_this(), s = std::move(socket)]() mutable { return self->serve(std::move(s)); }, asio::detached);
   }
 }
 
@@ -131,8 +132,8 @@ asio::awaitable<void> Listener::serve(tcp::socket socket) {
       // RFC 3207 §5 (and CVE-2011-0411): commands pipelined after STARTTLS came in clear and
       // must not run inside the TLS session.
       if (const std::size_t dropped = framer.discard(); dropped > 0) {
-        log(LogLevel::kWarning, "[" + ip + "]: " + std::to_string(dropped) +
-                                    " octets sent after STARTTLS before the handshake: discarded");
+        log(LogLevel::kWarning,
+            "[" + ip + "]: " + std::to_string(dropped) + " octets sent after STARTTLS before the handshake: discarded");
       }
       if (auto t = co_await conn.start_tls(*cfg->tls, kHandshakeTimeout); !t) {
         log(LogLevel::kWarning, "[" + ip + "]: STARTTLS failed: " + t.error().message);

@@ -37,7 +37,8 @@ struct ListenerSettings {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Makes the message durable: its queue ID, or why not (the client then hears 451).
-  using Commit = std::function<boost::asio::awaitable<Result<std::string>>(const std::string& client_ip, const Envelope& message)>;
+  using Commit =
+      std::function<boost::asio::awaitable<Result<std::string>>(const std::string& client_ip, const Envelope& message)>;
 
   static std::shared_ptr<Listener> create(boost::asio::io_context& io, std::shared_ptr<LogSink> log, Commit commit);
   void configure(std::shared_ptr<const ListenerSettings> settings) { settings_ = std::move(settings); }

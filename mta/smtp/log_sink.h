@@ -32,8 +32,10 @@ class LogSink {
     debug_on_ = {categories.begin(), categories.end()};
   }
   void switch_debug(const std::string& category, bool on) {
-    if (on) debug_on_.insert(category);
-    else debug_on_.erase(category);
+    if (on)
+      debug_on_.insert(category);
+    else
+      debug_on_.erase(category);
   }
 
  private:

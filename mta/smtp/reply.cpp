@@ -40,8 +40,7 @@ std::string upper(std::string_view s) {
 
 Result<std::optional<Reply>> ReplyParser::feed(std::string_view line) {
   if (line.size() + 2 > kMaxReplyLineOctets) return Error{"reply line longer than 512 octets (RFC 5321 §4.5.3.1.5)"};
-  if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]) || line[0] < '2' ||
-      line[0] > '5') {
+  if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]) || line[0] < '2' || line[0] > '5') {
     return Error{"malformed reply line '" + policy::escape_for_display(line.substr(0, 64)) + "'"};
   }
   if (line.size() > 3 && line[3] != ' ' && line[3] != '-') {
@@ -77,11 +76,16 @@ EhloCapabilities parse_ehlo(const Reply& reply) {
     const auto space = line.find(' ');
     const std::string keyword = line.substr(0, space);
     const std::string params = space == std::string::npos ? "" : line.substr(space + 1);
-    if (keyword == "STARTTLS") caps.starttls = true;
-    else if (keyword == "PIPELINING") caps.pipelining = true;
-    else if (keyword == "8BITMIME") caps.eight_bit_mime = true;
-    else if (keyword == "ENHANCEDSTATUSCODES") caps.enhanced_status_codes = true;
-    else if (keyword == "SMTPUTF8") caps.smtputf8 = true;
+    if (keyword == "STARTTLS")
+      caps.starttls = true;
+    else if (keyword == "PIPELINING")
+      caps.pipelining = true;
+    else if (keyword == "8BITMIME")
+      caps.eight_bit_mime = true;
+    else if (keyword == "ENHANCEDSTATUSCODES")
+      caps.enhanced_status_codes = true;
+    else if (keyword == "SMTPUTF8")
+      caps.smtputf8 = true;
     else if (keyword == "SIZE") {
       std::uint64_t n = 0;
       bool valid = !params.empty() && params.size() <= 19;

@@ -148,8 +148,7 @@ TEST_F(Dns, TlsaAndTxtParsed) {
   EXPECT_EQ(t.association[0], 0x01);
   const auto txt = lookup("txt.sealpost.test", RrType::kTxt);
   ASSERT_EQ(txt.status, LookupStatus::kFound);
-  EXPECT_EQ(std::get<std::vector<std::string>>(txt.records[0].data),
-            (std::vector<std::string>{"v=spf1 -all", "second string"}));
+  EXPECT_EQ(std::get<std::vector<std::string>>(txt.records[0].data), (std::vector<std::string>{"v=spf1 -all", "second string"}));
 }
 
 TEST_F(Dns, ServfailRefusedAndTimeoutAreTemporary) {

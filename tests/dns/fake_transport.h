@@ -47,8 +47,7 @@ class FakeTransport : public Transport {
   void query(const std::string& name, RrType type, Handler handler) override {
     ++queries;
     const auto it = answers_.find({name, static_cast<std::uint16_t>(type)});
-    Result<Message> r = it != answers_.end() ? it->second
-                                             : Result<Message>(reply(name, type, {}, Rcode::kNxDomain));
+    Result<Message> r = it != answers_.end() ? it->second : Result<Message>(reply(name, type, {}, Rcode::kNxDomain));
     queue_.emplace_back(std::move(handler), std::move(r));
   }
   // Runs queued handlers, including those queued by handlers.

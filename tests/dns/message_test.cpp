@@ -11,9 +11,9 @@ using Bytes = std::vector<std::uint8_t>;
 TEST(DnsMessage, QueryHasRdAdAndEdns) {
   auto q = build_query("Mx.Example.", RrType::kMx, 0x1234);
   ASSERT_TRUE(q);
-  const Bytes want = {0x12, 0x34, 0x01, 0x20, 0, 1, 0, 0, 0, 0, 0, 1,  // header: RD, AD, 1 question, 1 additional
-                      2, 'M', 'x', 7, 'E', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 15, 0, 1,
-                      0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};  // OPT, UDP 1232
+  const Bytes want = {0x12, 0x34, 0x01, 0x20, 0,   1,    0,    0,   0,   0,   0,   1,  // header: RD, AD, 1 question, 1 additional
+                      2,    'M',  'x',  7,    'E', 'x',  'a',  'm', 'p', 'l', 'e', 0, 0, 15,
+                      0,    1,    0,    0,    41,  0x04, 0xd0, 0,   0,   0,   0,   0, 0};  // OPT, UDP 1232
   EXPECT_EQ(*q, want);
   EXPECT_FALSE(build_query("a..b", RrType::kA, 1));
   EXPECT_FALSE(build_query(std::string(64, 'a') + ".example", RrType::kA, 1));
@@ -22,8 +22,8 @@ TEST(DnsMessage, QueryHasRdAdAndEdns) {
 
 // A response to "x.example MX": header, question, answers given as raw bytes.
 Bytes response(std::uint8_t flags2, std::uint16_t ancount, const Bytes& answers) {
-  Bytes m = {0, 1, 0x81, flags2, 0, 1, 0, static_cast<std::uint8_t>(ancount), 0, 0, 0, 0,
-             1, 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 15, 0, 1};
+  Bytes m = {0,   1,   0x81, flags2, 0,  1, 0, static_cast<std::uint8_t>(ancount), 0, 0, 0, 0, 1, 'x', 7, 'e', 'x', 'a', 'm', 'p',
+             'l', 'e', 0,    0,      15, 0, 1};
   for (const std::uint8_t b : answers) m.push_back(b);  // (g++ 12 -Warray-bounds misfires on insert here)
   return m;
 }

@@ -64,7 +64,7 @@ TEST(Resolver, CacheHonoursTtlWithFloorAndCap) {
   EXPECT_FALSE(rig.lookup("a.example", RrType::kA).from_cache);  // expired
   EXPECT_EQ(rig.transport.queries, 2);
 
-  EXPECT_EQ(rig.lookup("zero.example", RrType::kA).ttl, 5u);   // floor
+  EXPECT_EQ(rig.lookup("zero.example", RrType::kA).ttl, 5u);     // floor
   EXPECT_EQ(rig.lookup("huge.example", RrType::kA).ttl, 3600u);  // cap
   rig.now += 3601s;
   EXPECT_FALSE(rig.lookup("huge.example", RrType::kA).from_cache);
@@ -72,12 +72,11 @@ TEST(Resolver, CacheHonoursTtlWithFloorAndCap) {
 
 TEST(Resolver, NegativeAnswersCachedBrieflyFromSoa) {
   Rig rig;
-  rig.transport.answer("n.example", RrType::kA,
-                       reply("n.example", RrType::kA, {}, Rcode::kNxDomain, {soa("example", 3600, 30)}));
+  rig.transport.answer("n.example", RrType::kA, reply("n.example", RrType::kA, {}, Rcode::kNxDomain, {soa("example", 3600, 30)}));
   rig.transport.answer("m.example", RrType::kA,
                        reply("m.example", RrType::kA, {}, Rcode::kNxDomain, {soa("example", 3600, 900)}));
-  EXPECT_EQ(rig.lookup("n.example", RrType::kA).ttl, 30u);   // SOA minimum
-  EXPECT_EQ(rig.lookup("m.example", RrType::kA).ttl, 60u);   // capped
+  EXPECT_EQ(rig.lookup("n.example", RrType::kA).ttl, 30u);  // SOA minimum
+  EXPECT_EQ(rig.lookup("m.example", RrType::kA).ttl, 60u);  // capped
   EXPECT_TRUE(rig.lookup("n.example", RrType::kA).from_cache);
   rig.now += 31s;
   EXPECT_FALSE(rig.lookup("n.example", RrType::kA).from_cache);
@@ -118,15 +117,18 @@ TEST(Resolver, IdenticalLookupsInFlightCollapse) {
 TEST(Resolver, CnameInTheAnswerAndFollowUp) {
   Rig rig;
   // A recursive resolver hands the whole chain.
-  rig.transport.answer("www.example", RrType::kA,
-                       reply("www.example", RrType::kA, {cname("www.example", "web.example", 60), a("web.example", "192.0.2.5")}));
+  rig.transport.answer(
+      "www.example", RrType::kA,
+      reply("www.example", RrType::kA, {cname("www.example", "web.example", 60), a("web.example", "192.0.2.5")}));
   const auto r = rig.lookup("www.example", RrType::kA);
   EXPECT_EQ(r.status, LookupStatus::kFound);
   EXPECT_EQ(r.canonical_name, "web.example");
   EXPECT_EQ(r.ttl, 60u);
   // An authoritative server gives only the CNAME to another zone: it is followed.
-  rig.transport.answer("alias.example", RrType::kA, reply("alias.example", RrType::kA, {cname("alias.example", "real.other")}, Rcode::kNoError, {}, true));
-  rig.transport.answer("real.other", RrType::kA, reply("real.other", RrType::kA, {a("real.other", "192.0.2.6")}, Rcode::kNoError, {}, true));
+  rig.transport.answer("alias.example", RrType::kA,
+                       reply("alias.example", RrType::kA, {cname("alias.example", "real.other")}, Rcode::kNoError, {}, true));
+  rig.transport.answer("real.other", RrType::kA,
+                       reply("real.other", RrType::kA, {a("real.other", "192.0.2.6")}, Rcode::kNoError, {}, true));
   const auto f = rig.lookup("alias.example", RrType::kA);
   EXPECT_EQ(f.status, LookupStatus::kFound);
   EXPECT_EQ(f.canonical_name, "real.other");
@@ -153,9 +155,10 @@ MxResult mx_lookup(Rig& rig, const std::string& domain, std::function<std::uint3
 
 TEST(MxLookup, OrderedByPreferenceEqualOnesShuffled) {
   Rig rig;
-  rig.transport.answer("d.example", RrType::kMx,
-                       reply("d.example", RrType::kMx, {mx("d.example", 20, "c.example"), mx("d.example", 10, "a.example"),
-                                                        mx("d.example", 10, "b.example")}));
+  rig.transport.answer(
+      "d.example", RrType::kMx,
+      reply("d.example", RrType::kMx,
+            {mx("d.example", 20, "c.example"), mx("d.example", 10, "a.example"), mx("d.example", 10, "b.example")}));
   for (const char* h : {"a.example", "b.example", "c.example"}) {
     rig.transport.answer(h, RrType::kA, reply(h, RrType::kA, {a(h, "192.0.2.1")}));
     rig.transport.answer(h, RrType::kAaaa, reply(h, RrType::kAaaa, {}));
@@ -203,11 +206,12 @@ TEST(MxLookup, NullImplicitAndProblems) {
 
 TEST(MxLookup, CallbacksRunOnceEvenWhenEverythingIsCached) {
   Rig rig;
-  rig.transport.answer("d.example", RrType::kMx, reply("d.example", RrType::kMx, {mx("d.example", 10, "h.example")}, Rcode::kNoError, {}, false));
+  rig.transport.answer("d.example", RrType::kMx,
+                       reply("d.example", RrType::kMx, {mx("d.example", 10, "h.example")}, Rcode::kNoError, {}, false));
   rig.transport.answer("h.example", RrType::kA, reply("h.example", RrType::kA, {a("h.example", "192.0.2.8")}));
-  rig.transport.answer("8.2.0.192.in-addr.arpa", RrType::kPtr,
-                       reply("8.2.0.192.in-addr.arpa", RrType::kPtr,
-                             {rr("8.2.0.192.in-addr.arpa", RrType::kPtr, 300, std::string("h.example"))}));
+  rig.transport.answer(
+      "8.2.0.192.in-addr.arpa", RrType::kPtr,
+      reply("8.2.0.192.in-addr.arpa", RrType::kPtr, {rr("8.2.0.192.in-addr.arpa", RrType::kPtr, 300, std::string("h.example"))}));
   for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
     int mx_calls = 0, ptr_calls = 0;
     lookup_mx(rig.resolver, "d.example", [&](MxResult r) {

@@ -18,8 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   for (const auto& c : *certs) {
     (void)c.describe_verbose();
-    const policy::DeliveryFacts facts{.recipient_domain = "example.com", .mx_host = "mx.example.com",
-                                      .connected_ip = policy::IpAddress::parse("192.0.2.1"), .ptr = {},
+    const policy::DeliveryFacts facts{.recipient_domain = "example.com",
+                                      .mx_host = "mx.example.com",
+                                      .connected_ip = policy::IpAddress::parse("192.0.2.1"),
+                                      .ptr = {},
                                       .route_hosts = {}};
     (void)policy::verify_certificate(policy::TlsSetting::kRequiredVerifyHosted, {}, c.names(), facts);
     (void)policy::verify_certificate(policy::TlsSetting::kRequiredVerify, {}, c.names(), facts);

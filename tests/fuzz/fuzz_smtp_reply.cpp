@@ -23,8 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!*r) continue;
     const auto& reply = **r;
-    if (reply.code < 200 || reply.code > 599 || reply.lines.empty() ||
-        reply.lines.size() > sealpost::mta::kMaxReplyLines) {
+    if (reply.code < 200 || reply.code > 599 || reply.lines.empty() || reply.lines.size() > sealpost::mta::kMaxReplyLines) {
       std::abort();
     }
     const std::string summary = reply.summary();

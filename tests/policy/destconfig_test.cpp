@@ -38,7 +38,7 @@ TEST(DestConfig, LookupPrecedence) {
   EXPECT_EQ(c.lookup("EXAMPLE.COM.").tls, TlsSetting::kRequiredVerify);
   EXPECT_EQ(c.lookup("a.example.com").entry, ".example.com");
   EXPECT_EQ(c.lookup("x.mail.example.com").entry, ".mail.example.com");  // longest parent
-  EXPECT_EQ(c.lookup("mail.example.com").entry, ".example.com");  // .mail.example.com is subdomains only
+  EXPECT_EQ(c.lookup("mail.example.com").entry, ".example.com");         // .mail.example.com is subdomains only
   EXPECT_EQ(c.lookup("example.org").entry, "default");
   EXPECT_EQ(c.lookup("[192.0.2.10]").tls, TlsSetting::kNo);
   EXPECT_EQ(c.lookup("192.0.2.11").entry, "default");
@@ -49,7 +49,7 @@ TEST(DestConfig, EntriesInheritFromDefaultThenBuiltIns) {
   const DestConfig c = parsed();
   const auto e = c.lookup("x.mail.example.com");
   EXPECT_EQ(e.max_connections, 5u);
-  EXPECT_EQ(e.max_recipients_per_message, 100u);  // from [default]
+  EXPECT_EQ(e.max_recipients_per_message, 100u);                               // from [default]
   EXPECT_EQ(e.max_messages_per_connection, kDefaultMaxMessagesPerConnection);  // built in
   EXPECT_EQ(DestConfig{}.lookup("example.com").tls, kDefaultTls);
 }
@@ -95,29 +95,28 @@ TEST_P(DestConfigErrors, NameFileLineEntryAndKey) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, DestConfigErrors,
-    testing::Values(
-        BadFile{"UnknownSetting", "[\"a.example\"]\n\ntls = \"maybe\"\n",
-                "etc/destconfig.toml:3: entry 'a.example': key 'tls' must be one of no, preferred, required, "
-                "preferred-verify, required-verify, required-verify-hosted"},
-        BadFile{"UnknownKey", "[default]\ntls = \"no\"\nport = 25\n",
-                "etc/destconfig.toml:3: entry 'default': unknown key 'port' (known: tls, max-connections, "
-                "max-messages-per-connection, max-recipients-per-message)"},
-        BadFile{"DuplicateKey", "[\"a.example\"]\ntls = \"no\"\ntls = \"required\"\n",
-                "etc/destconfig.toml:3: Error while parsing key-value pair: cannot redefine existing string 'tls'"},
-        BadFile{"DuplicateTable", "[\"a.example\"]\n[\"a.example\"]\n",
-                "etc/destconfig.toml:2: Error while parsing table header: cannot redefine existing table "
-                R"('"a.a.example"')"},
-        BadFile{"DuplicateAfterNormalizing", "[\"a.example\"]\n[\"A.Example.\"]\n",
-                "etc/destconfig.toml:2: entry 'A.Example.' repeats an earlier entry ('a.example')"},
-        BadFile{"BadKey", "[\"*.example.com\"]\ntls = \"no\"\n",
-                "etc/destconfig.toml:1: entry '*.example.com': write '.example.com' for the subdomains of a domain"},
-        BadFile{"NotATable", "tls = \"no\"\n", "etc/destconfig.toml:1: 'tls' must be a table: [\"tls\"]"},
-        BadFile{"OutOfRange", "[default]\nmax-connections = 0\n",
-                "etc/destconfig.toml:2: entry 'default': key 'max-connections' must be an integer from 1 to 1000"},
-        BadFile{"WrongType", "[default]\nmax-connections = \"5\"\n",
-                "etc/destconfig.toml:2: entry 'default': key 'max-connections' must be an integer from 1 to 1000"},
-        BadFile{"SyntaxError", "[default\ntls = \"no\"\n",
-                "etc/destconfig.toml:1: Error while parsing table header: expected ']', saw '\\n'"}),
+    testing::Values(BadFile{"UnknownSetting", "[\"a.example\"]\n\ntls = \"maybe\"\n",
+                            "etc/destconfig.toml:3: entry 'a.example': key 'tls' must be one of no, preferred, required, "
+                            "preferred-verify, required-verify, required-verify-hosted"},
+                    BadFile{"UnknownKey", "[default]\ntls = \"no\"\nport = 25\n",
+                            "etc/destconfig.toml:3: entry 'default': unknown key 'port' (known: tls, max-connections, "
+                            "max-messages-per-connection, max-recipients-per-message)"},
+                    BadFile{"DuplicateKey", "[\"a.example\"]\ntls = \"no\"\ntls = \"required\"\n",
+                            "etc/destconfig.toml:3: Error while parsing key-value pair: cannot redefine existing string 'tls'"},
+                    BadFile{"DuplicateTable", "[\"a.example\"]\n[\"a.example\"]\n",
+                            "etc/destconfig.toml:2: Error while parsing table header: cannot redefine existing table "
+                            R"('"a.a.example"')"},
+                    BadFile{"DuplicateAfterNormalizing", "[\"a.example\"]\n[\"A.Example.\"]\n",
+                            "etc/destconfig.toml:2: entry 'A.Example.' repeats an earlier entry ('a.example')"},
+                    BadFile{"BadKey", "[\"*.example.com\"]\ntls = \"no\"\n",
+                            "etc/destconfig.toml:1: entry '*.example.com': write '.example.com' for the subdomains of a domain"},
+                    BadFile{"NotATable", "tls = \"no\"\n", "etc/destconfig.toml:1: 'tls' must be a table: [\"tls\"]"},
+                    BadFile{"OutOfRange", "[default]\nmax-connections = 0\n",
+                            "etc/destconfig.toml:2: entry 'default': key 'max-connections' must be an integer from 1 to 1000"},
+                    BadFile{"WrongType", "[default]\nmax-connections = \"5\"\n",
+                            "etc/destconfig.toml:2: entry 'default': key 'max-connections' must be an integer from 1 to 1000"},
+                    BadFile{"SyntaxError", "[default\ntls = \"no\"\n",
+                            "etc/destconfig.toml:1: Error while parsing table header: expected ']', saw '\\n'"}),
     [](const testing::TestParamInfo<BadFile>& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace

@@ -10,23 +10,23 @@ namespace {
 
 IpAddress ip(const char* s) { return *IpAddress::parse(s); }
 
-const ChainResult kTrusted{.ok = true, .anchor = "test-ca", .anchor_subject = "CN=Test CA", .error = {},
-                           .error_subject = {}};
+const ChainResult kTrusted{.ok = true, .anchor = "test-ca", .anchor_subject = "CN=Test CA", .error = {}, .error_subject = {}};
 
 // §10: recipient example.com, MX mx01.subd.emailhosted.not -> 192.0.2.1,
 // PTR(192.0.2.1) = mx0a.emailhosted.not with A = 192.0.2.1.
 DeliveryFacts worked_example_facts() {
-  return {.recipient_domain = "example.com", .mx_host = "mx01.subd.emailhosted.not", .connected_ip = ip("192.0.2.1"),
-          .ptr = {{.name = "mx0a.emailhosted.not", .addresses = {ip("192.0.2.1")}}}, .route_hosts = {}};
+  return {.recipient_domain = "example.com",
+          .mx_host = "mx01.subd.emailhosted.not",
+          .connected_ip = ip("192.0.2.1"),
+          .ptr = {{.name = "mx0a.emailhosted.not", .addresses = {ip("192.0.2.1")}}},
+          .route_hosts = {}};
 }
 
 CertificateNames worked_example_cert() {
-  return {.dns_names = {"*.emailhosted.not", "emailhosted.not"}, .common_names = {"*.emailhosted.not"},
-          .ip_addresses = {}};
+  return {.dns_names = {"*.emailhosted.not", "emailhosted.not"}, .common_names = {"*.emailhosted.not"}, .ip_addresses = {}};
 }
 
-VerificationTrace run(TlsSetting s, const CertificateNames& cert, const DeliveryFacts& facts,
-                      ChainResult chain = kTrusted) {
+VerificationTrace run(TlsSetting s, const CertificateNames& cert, const DeliveryFacts& facts, ChainResult chain = kTrusted) {
   auto t = verify_certificate(s, std::move(chain), cert, facts);
   EXPECT_TRUE(t) << (t ? "" : t.error().message);
   return *t;
@@ -92,8 +92,8 @@ TEST(VerifyRulesS8, SanMatchesRecipientDomainFirst) {
 }
 
 TEST(VerifyRulesS8, MxHostIsNeverAReferenceIdentifier) {
-  const CertificateNames cert{.dns_names = {"mx01.subd.emailhosted.not"}, .common_names = {"mx01.subd.emailhosted.not"},
-                              .ip_addresses = {}};
+  const CertificateNames cert{
+      .dns_names = {"mx01.subd.emailhosted.not"}, .common_names = {"mx01.subd.emailhosted.not"}, .ip_addresses = {}};
   DeliveryFacts facts = worked_example_facts();
   facts.ptr.clear();
   const auto verify = run(TlsSetting::kRequiredVerify, cert, facts);
@@ -108,8 +108,8 @@ TEST(VerifyRulesS8, MxHostIsNeverAReferenceIdentifier) {
 }
 
 TEST(VerifyRulesS8, PtrIsComparedWithTheCnOnly) {
-  const CertificateNames cert{.dns_names = {"mx0a.emailhosted.not"}, .common_names = {"unrelated.example.net"},
-                              .ip_addresses = {}};
+  const CertificateNames cert{
+      .dns_names = {"mx0a.emailhosted.not"}, .common_names = {"unrelated.example.net"}, .ip_addresses = {}};
   const auto t = run(TlsSetting::kRequiredVerify, cert, worked_example_facts());
   EXPECT_FALSE(t.verified);
 }
@@ -122,8 +122,8 @@ TEST(HostedRulesS9, CnUsedOnlyWhenNoDnsId) {
 }
 
 TEST(HostedRulesS9, MalformedDnsIdStillBlocksCnFallback) {
-  const CertificateNames cert{.dns_names = {std::string("example.com\0.evil", 17)}, .common_names = {"example.com"},
-                              .ip_addresses = {}};
+  const CertificateNames cert{
+      .dns_names = {std::string("example.com\0.evil", 17)}, .common_names = {"example.com"}, .ip_addresses = {}};
   const auto t = run(TlsSetting::kRequiredVerifyHosted, cert, worked_example_facts());
   EXPECT_FALSE(t.verified);
   EXPECT_TRUE(t.presented[0].is_malformed());
@@ -131,15 +131,18 @@ TEST(HostedRulesS9, MalformedDnsIdStillBlocksCnFallback) {
 }
 
 DeliveryFacts route_facts(std::vector<std::string> hosts, const char* connected) {
-  return {.recipient_domain = "example.com", .mx_host = std::nullopt, .connected_ip = ip(connected),
-          .ptr = {{.name = "relay7.provider.net", .addresses = {ip(connected)}}}, .route_hosts = std::move(hosts)};
+  return {.recipient_domain = "example.com",
+          .mx_host = std::nullopt,
+          .connected_ip = ip(connected),
+          .ptr = {{.name = "relay7.provider.net", .addresses = {ip(connected)}}},
+          .route_hosts = std::move(hosts)};
 }
 
 TEST(HostedRulesS9, RouteHostsReplaceTheMxHost) {
   const CertificateNames cert{.dns_names = {"smtp2.provider.net"}, .common_names = {}, .ip_addresses = {}};
   // Every host of the route is a REF-ID, not only the one connected to.
-  const auto t = run(TlsSetting::kRequiredVerifyHosted, cert,
-                     route_facts({"smtp1.provider.net", "smtp2.provider.net"}, "192.0.2.7"));
+  const auto t =
+      run(TlsSetting::kRequiredVerifyHosted, cert, route_facts({"smtp1.provider.net", "smtp2.provider.net"}, "192.0.2.7"));
   EXPECT_TRUE(t.verified);
   EXPECT_EQ(t.identity.rule, "route-host");
   // The MX host is never used with a route, even if the facts carry one.
@@ -160,16 +163,14 @@ TEST(HostedRulesS9, RouteGivenAsNameGetsNoPtrCheck) {
 }
 
 TEST(HostedRulesS9, RouteIpMatchesIpIdBeforePtr) {
-  const CertificateNames cert{.dns_names = {"relay7.provider.net"}, .common_names = {},
-                              .ip_addresses = {{192, 0, 2, 7}}};
+  const CertificateNames cert{.dns_names = {"relay7.provider.net"}, .common_names = {}, .ip_addresses = {{192, 0, 2, 7}}};
   const auto t = run(TlsSetting::kRequiredVerifyHosted, cert, route_facts({"192.0.2.7"}, "192.0.2.7"));
   EXPECT_TRUE(t.verified);
   EXPECT_EQ(t.identity.rule, "route-ip");
 }
 
 TEST(Verification, ChainFailureIsNotVerifiedButIdentityIsStillReported) {
-  ChainResult bad{.ok = false, .anchor = {}, .anchor_subject = {}, .error = "certificate has expired",
-                  .error_subject = "CN=mx"};
+  ChainResult bad{.ok = false, .anchor = {}, .anchor_subject = {}, .error = "certificate has expired", .error_subject = "CN=mx"};
   const auto t = run(TlsSetting::kRequiredVerify, worked_example_cert(), worked_example_facts(), bad);
   EXPECT_FALSE(t.verified);
   EXPECT_TRUE(t.identity.matched);

@@ -44,9 +44,14 @@ TEST(RouteDestination, HostForms) {
 
 TEST(RouteDestination, ErrorsNeverEchoThePassword) {
   const char* bad[] = {
-      "user@example.com:s3cret@smtp.example.net:99999", "user@example.com:s3cret@", "user:s3cret@exa mple.com",
-      "user@example.com:s3cret%zz@smtp.example.net",    ":s3cret@smtp.example.net", "user:s3cret@[2001:db8::1",
-      "user:s3cret@smtp.example.net:",                  "user:s3cret@smtp.example.net:0",
+      "user@example.com:s3cret@smtp.example.net:99999",
+      "user@example.com:s3cret@",
+      "user:s3cret@exa mple.com",
+      "user@example.com:s3cret%zz@smtp.example.net",
+      ":s3cret@smtp.example.net",
+      "user:s3cret@[2001:db8::1",
+      "user:s3cret@smtp.example.net:",
+      "user:s3cret@smtp.example.net:0",
   };
   for (const char* text : bad) {
     auto d = parse_route_destination(text);

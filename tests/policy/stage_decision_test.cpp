@@ -20,8 +20,8 @@ std::vector<Row> load() {
 }
 
 Stage parse_stage(const std::string& s) {
-  for (Stage st : {Stage::kStarttlsOffer, Stage::kStarttlsReply, Stage::kStarttlsInjection, Stage::kHandshake,
-                   Stage::kChain, Stage::kIdentity}) {
+  for (Stage st : {Stage::kStarttlsOffer, Stage::kStarttlsReply, Stage::kStarttlsInjection, Stage::kHandshake, Stage::kChain,
+                   Stage::kIdentity}) {
     if (to_string(st) == s) return st;
   }
   throw std::runtime_error("unknown stage " + s);
@@ -33,8 +33,11 @@ TEST_P(StageTable, Row) {
   const Row& r = GetParam();
   const auto setting = parse_tls_setting(r.setting);
   ASSERT_TRUE(setting);
-  const Decision d = decide(*setting, {.stage = parse_stage(r.stage), .host = "mx1.example.com", .ip = "192.0.2.1",
-                                       .detail = "detail", .more_hosts = r.more == "yes"});
+  const Decision d = decide(*setting, {.stage = parse_stage(r.stage),
+                                       .host = "mx1.example.com",
+                                       .ip = "192.0.2.1",
+                                       .detail = "detail",
+                                       .more_hosts = r.more == "yes"});
   EXPECT_EQ(to_string(d.action), r.action);
   EXPECT_EQ(d.status.empty() ? "-" : d.status, r.status);
   EXPECT_EQ(d.fallback_plaintext ? "yes" : "no", r.fallback);
@@ -50,8 +53,8 @@ INSTANTIATE_TEST_SUITE_P(Table, StageTable, testing::ValuesIn(load()),
                          [](const testing::TestParamInfo<Row>& param_info) { return test::test_name(param_info.param.name); });
 
 TEST(StageDecision, ReasonsMatchTheSpecWording) {
-  const StageFailure offer{.stage = Stage::kStarttlsOffer, .host = "mx1.example.com", .ip = "192.0.2.1",
-                           .detail = {}, .more_hosts = false};
+  const StageFailure offer{
+      .stage = Stage::kStarttlsOffer, .host = "mx1.example.com", .ip = "192.0.2.1", .detail = {}, .more_hosts = false};
   const Decision d = decide(TlsSetting::kRequired, offer);
   EXPECT_EQ(d.status + " " + d.reason, "4.7.4 TLS is required, but was not offered by mx1.example.com[192.0.2.1]");
   StageFailure identity = offer;

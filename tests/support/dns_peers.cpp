@@ -126,9 +126,7 @@ ns IN A   127.0.0.1
 mx IN A   127.0.0.3
 )";
 
-void write(const fs::path& p, const std::string& text) {
-  std::ofstream(p) << text;
-}
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
 int run(const std::string& cmd) {
   const int rc = std::system(cmd.c_str());
@@ -143,8 +141,7 @@ int free_port() {
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    if (bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        getsockname(u, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || getsockname(u, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
       close(u);
       continue;
     }
@@ -200,7 +197,8 @@ int start(const fs::path& dir) {
   write(dir / "mail.test.zone", std::string("$ORIGIN mail.test.\n") + kMailZone);
   write(dir / "signed.test.zone", kSigned);
   // Signed at fixture time: signatures are valid for 4 weeks from now (TEST-RIG.md).
-  if (run("cd '" + d + "' && key=$(ldns-keygen -a ECDSAP256SHA256 -k signed.test) && "
+  if (run("cd '" + d +
+          "' && key=$(ldns-keygen -a ECDSAP256SHA256 -k signed.test) && "
           "ldns-signzone -o signed.test signed.test.zone \"$key\" && cp \"$key.ds\" signed.test.ds") != 0) {
     std::cerr << "dns_peers: signing signed.test failed\n";
     return 1;
@@ -213,8 +211,8 @@ int start(const fs::path& dir) {
   std::ostringstream nsd;
   nsd << "server:\n  ip-address: 127.0.0.1@" << nsd_port << "\n  port: " << nsd_port
       << "\n  username: \"\"\n  chroot: \"\"\n  database: \"\"\n  zonesdir: \"" << d << "\"\n  pidfile: \"" << d
-      << "/nsd.pid\"\n  logfile: \"" << d << "/nsd.log\"\n  xfrdfile: \"" << d << "/xfrd.state\"\n  zonelistfile: \""
-      << d << "/zone.list\"\n  server-count: 1\n  rrl-ratelimit: 0\n  verbosity: 1\nremote-control:\n  control-enable: no\n";
+      << "/nsd.pid\"\n  logfile: \"" << d << "/nsd.log\"\n  xfrdfile: \"" << d << "/xfrd.state\"\n  zonelistfile: \"" << d
+      << "/zone.list\"\n  server-count: 1\n  rrl-ratelimit: 0\n  verbosity: 1\nremote-control:\n  control-enable: no\n";
   for (const auto& [zone, file] : {std::pair{"sealpost.test", "sealpost.test.zone"},
                                    {"0.0.127.in-addr.arpa", "reverse4.zone"},
                                    {"8.b.d.0.1.0.0.2.ip6.arpa", "reverse6.zone"},
@@ -232,8 +230,8 @@ int start(const fs::path& dir) {
   const int unbound_port = free_port();
   std::ostringstream ub;
   ub << "server:\n  interface: 127.0.0.1@" << unbound_port << "\n  port: " << unbound_port
-     << "\n  username: \"\"\n  chroot: \"\"\n  directory: \"" << d << "\"\n  pidfile: \"" << d
-     << "/unbound.pid\"\n  logfile: \"" << d << "/unbound.log\"\n  use-syslog: no\n  do-not-query-localhost: no\n"
+     << "\n  username: \"\"\n  chroot: \"\"\n  directory: \"" << d << "\"\n  pidfile: \"" << d << "/unbound.pid\"\n  logfile: \""
+     << d << "/unbound.log\"\n  use-syslog: no\n  do-not-query-localhost: no\n"
      << "  module-config: \"validator iterator\"\n  local-zone: \"test.\" nodefault\n"
      << "  local-zone: \"127.in-addr.arpa.\" nodefault\n  trust-anchor: \"" << ds << "\"\n"
      << "  num-threads: 1\nremote-control:\n  control-enable: no\n";

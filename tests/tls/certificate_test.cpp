@@ -22,10 +22,10 @@ TEST(Certificate, PresentedNames) {
 TEST(Certificate, VerboseDescriptionHasEveryField) {
   const Certificate c = test::pki_certs("root.pem")[0];
   const std::string v = c.describe_verbose();
-  for (const char* field : {"Subject:", "Issuer:", "Serial number:", "Valid from:", "Valid to:", "Public key:",
-                            "Signature algorithm:", "Key usage:", "Extended key usage:", "Basic constraints:",
-                            "Subject alt names:", "Subject key id:", "Authority key id:", "MD5 fingerprint:",
-                            "SHA-1 fingerprint:", "SHA-256 fingerprint:"}) {
+  for (const char* field :
+       {"Subject:", "Issuer:", "Serial number:", "Valid from:", "Valid to:", "Public key:", "Signature algorithm:", "Key usage:",
+        "Extended key usage:", "Basic constraints:", "Subject alt names:", "Subject key id:", "Authority key id:",
+        "MD5 fingerprint:", "SHA-1 fingerprint:", "SHA-256 fingerprint:"}) {
     EXPECT_NE(v.find(field), std::string::npos) << field << "\n" << v;
   }
   EXPECT_NE(v.find("RSA 2048 bits"), std::string::npos) << v;

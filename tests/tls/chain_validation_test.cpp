@@ -64,9 +64,7 @@ TEST(ChainValidation, SelfSignedLeafNotTrusted) {
   EXPECT_EQ(r.error, "self-signed certificate is not trusted");
 }
 
-TEST(ChainValidation, NoAnchorsAtAll) {
-  EXPECT_FALSE(validate("mx1-chain.pem", {}).ok);
-}
+TEST(ChainValidation, NoAnchorsAtAll) { EXPECT_FALSE(validate("mx1-chain.pem", {}).ok); }
 
 TEST(ChainValidation, ExpiredLeaf) {
   const auto r = validate("expired-chain.pem", {trustpoint("test-root", "root.pem")});
@@ -89,8 +87,7 @@ TEST(ChainValidation, ValidationTimeDecides) {
   const auto in_2036 = system_clock::time_point(seconds(2082758400));  // 2036-01-01
   const auto in_2020 = system_clock::time_point(seconds(1578787200));  // 2020-01-12
   EXPECT_FALSE(validate("mx1-chain.pem", {trustpoint("r", "root.pem")}, in_2024).ok);
-  EXPECT_NE(validate("mx1-chain.pem", {trustpoint("r", "root.pem")}, in_2024).error.find("not yet valid"),
-            std::string::npos);
+  EXPECT_NE(validate("mx1-chain.pem", {trustpoint("r", "root.pem")}, in_2024).error.find("not yet valid"), std::string::npos);
   EXPECT_FALSE(validate("mx1-chain.pem", {trustpoint("r", "root.pem")}, in_2036).ok);
   // In 2020 the expired intermediate was valid: as an anchor it validates its leaf then.
   EXPECT_TRUE(validate("under-expired-chain.pem", {trustpoint("old", "expired-intermediate.pem")}, in_2020).ok);
@@ -206,8 +203,8 @@ TEST(ChainValidationNameConstraints, CnBesideSansOutsideTheConstraintsNeverMatch
   ASSERT_TRUE(chain.ok) << chain.error;
   EXPECT_EQ(chain.cns_outside_constraints, std::vector<std::string>{"bank.other.test"});
   const auto names = chain_case("nc-cn-beside-san")[0].names();
-  const policy::DeliveryFacts facts{.recipient_domain = "bank.other.test", .mx_host = "mx.bank.other.test",
-                                    .connected_ip = {}, .ptr = {}, .route_hosts = {}};
+  const policy::DeliveryFacts facts{
+      .recipient_domain = "bank.other.test", .mx_host = "mx.bank.other.test", .connected_ip = {}, .ptr = {}, .route_hosts = {}};
   for (const auto setting : {policy::TlsSetting::kRequiredVerify, policy::TlsSetting::kRequiredVerifyHosted}) {
     auto t = policy::verify_certificate(setting, chain, names, facts);
     ASSERT_TRUE(t);
@@ -248,8 +245,9 @@ TEST(ChainValidationSystemBundle, OldRootEncodingsAreAcceptedOnlyFromTheSystemBu
   EXPECT_EQ(r.anchor, "system");
   TrustStore system_not_ca;
   ASSERT_TRUE(system_not_ca.load_system_bundle(test::pki_file("chains/role-ku-nosign.pem")));
-  EXPECT_NE(system_not_ca.validate(test::pki_certs("chains/role-ku-nosign-leaf.pem"), test::kValidationTime).error.find("not a CA"),
-            std::string::npos);
+  EXPECT_NE(
+      system_not_ca.validate(test::pki_certs("chains/role-ku-nosign-leaf.pem"), test::kValidationTime).error.find("not a CA"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -15,10 +15,11 @@ policy::VerificationTrace verify(policy::TlsSetting setting, const char* ptr_a_r
   tls::TrustStore store;
   store.add(test::trustpoint("test-root", "root.pem"));
   const auto chain = test::pki_certs("hosted-chain.pem");
-  const policy::DeliveryFacts facts{
-      .recipient_domain = "example.com", .mx_host = "mx01.subd.emailhosted.not",
-      .connected_ip = IpAddress::parse("192.0.2.1"),
-      .ptr = {{.name = "mx0a.emailhosted.not", .addresses = {*IpAddress::parse(ptr_a_record)}}}, .route_hosts = {}};
+  const policy::DeliveryFacts facts{.recipient_domain = "example.com",
+                                    .mx_host = "mx01.subd.emailhosted.not",
+                                    .connected_ip = IpAddress::parse("192.0.2.1"),
+                                    .ptr = {{.name = "mx0a.emailhosted.not", .addresses = {*IpAddress::parse(ptr_a_record)}}},
+                                    .route_hosts = {}};
   auto t = policy::verify_certificate(setting, store.validate(chain, test::kValidationTime), chain[0].names(), facts);
   EXPECT_TRUE(t);
   return *t;

@@ -28,28 +28,40 @@ class Delivery : public testing::Test {
     ASSERT_TRUE(t) << t.error().message;
     transport_ = std::move(*t);
     resolver_ = std::make_unique<dns::Resolver>(*transport_);
-    context_ = {.helo_name = "client.sealpost.test", .tls = &tls_, .trust = &trust_,
-                .validation_time = test::kValidationTime};
+    context_ = {.helo_name = "client.sealpost.test", .tls = &tls_, .trust = &trust_, .validation_time = test::kValidationTime};
     const auto five = std::chrono::milliseconds(5000);
-    context_.timeouts = {.connect = five, .greeting = five, .command = five, .tls_handshake = five,
-                         .data_start = five, .data_block = five, .data_end = five};
+    context_.timeouts = {.connect = five,
+                         .greeting = five,
+                         .command = five,
+                         .tls_handshake = five,
+                         .data_start = five,
+                         .data_block = five,
+                         .data_end = five};
   }
 
   DeliveryResult run(DeliveryRequest request) {
     std::optional<DeliveryResult> out;
-    asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-      out = co_await deliver(context_, *resolver_, std::move(request), [&](const TlsOutcome& o) { outcomes_.push_back(o); });
-    }, asio::detached);
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          out = co_await deliver(context_, *resolver_, std::move(request), [&](const TlsOutcome& o) { outcomes_.push_back(o); });
+        },
+        asio::detached);
     io_.restart();
     io_.run();
     return std::move(*out);
   }
 
   DeliveryResult send(const std::string& domain, TlsSetting setting, std::optional<policy::SmtpRoute> route = {}) {
-    envelope_ = {.from = "sender@client.sealpost.test", .recipients = {"rcpt@" + domain},
+    envelope_ = {.from = "sender@client.sealpost.test",
+                 .recipients = {"rcpt@" + domain},
                  .content = "Subject: test\r\n\r\nbody\r\n.leading dot\r\n"};
-    return run({.recipient_domain = domain, .setting = setting, .destconfig_entry = "test", .route = std::move(route),
-                .mx_port = test::smtp_peer_port(), .envelope = &envelope_});
+    return run({.recipient_domain = domain,
+                .setting = setting,
+                .destconfig_entry = "test",
+                .route = std::move(route),
+                .mx_port = test::smtp_peer_port(),
+                .envelope = &envelope_});
   }
 
   static policy::SmtpRoute route_to(const std::string& dest) {
@@ -108,7 +120,8 @@ TEST_P(Matrix, SettingAgainstPeer) {
 
 std::vector<MatrixRow> matrix() {
   std::vector<MatrixRow> rows;
-  for (auto& r : test::read_tsv(test::data_path("smtp_matrix.tsv"), 8)) rows.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]});
+  for (auto& r : test::read_tsv(test::data_path("smtp_matrix.tsv"), 8))
+    rows.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]});
   return rows;
 }
 
@@ -162,8 +175,8 @@ TEST_F(Delivery, UnreachableHostDefersNullMxAndNoDomainBounce) {
 TEST_F(Delivery, SubmissionWithAuthInsideTlsOnly) {
   // The router-style route of the source documents: '@' and ':' in user and password.
   const std::string port = std::to_string(test::smtp_peer_port());
-  auto r = send("mxname.mail.test", TlsSetting::kRequiredVerifyHosted,
-                route_to("alice@example.com:p@ss:word@smtp.mail.test:" + port));
+  auto r =
+      send("mxname.mail.test", TlsSetting::kRequiredVerifyHosted, route_to("alice@example.com:p@ss:word@smtp.mail.test:" + port));
   EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent) << r.recipients[0].reply;
   EXPECT_EQ(r.attempts[0].outcome.trace->identity.rule, "route-host");
 
@@ -219,7 +232,8 @@ class Scripted : public Delivery {
 
 void accept_mail(ScriptedPeer& p) {
   for (auto l = p.line(); l; l = p.line()) {
-    if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0) p.send("250 2.1.0 ok\r\n");
+    if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0)
+      p.send("250 2.1.0 ok\r\n");
     else if (*l == "DATA") {
       p.send("354 go\r\n");
       p.data();
@@ -235,11 +249,14 @@ void accept_mail(ScriptedPeer& p) {
 
 TEST_F(Scripted, StarttlsRefusedGoesOnInClearOnlyWhenPreferred) {
   for (const std::string code : {"454 4.7.0 TLS not available", "502 5.5.1 not implemented"}) {
-    test::ScriptedSmtpServer server("127.0.0.40", [&](ScriptedPeer& p) {
-      if (!test::greet(p) || !p.line()) return;
-      p.send(code + "\r\n");
-      accept_mail(p);
-    }, 2);
+    test::ScriptedSmtpServer server(
+        "127.0.0.40",
+        [&](ScriptedPeer& p) {
+          if (!test::greet(p) || !p.line()) return;
+          p.send(code + "\r\n");
+          accept_mail(p);
+        },
+        2);
     auto r = via(server, TlsSetting::kPreferred);
     EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent) << code;
     EXPECT_EQ(r.attempts[0].outcome.starttls, "refused");
@@ -276,11 +293,14 @@ TEST_F(Scripted, FailedHandshakeRetriesInClearOnANewConnectionOnlyWhenPreferred)
   };
   {
     int session = 0;
-    test::ScriptedSmtpServer server("127.0.0.40", [&](ScriptedPeer& p) {
-      if (session++ == 0) return broken_tls(p);
-      if (!test::greet(p, "250 PIPELINING\r\n")) return;
-      accept_mail(p);
-    }, 2);
+    test::ScriptedSmtpServer server(
+        "127.0.0.40",
+        [&](ScriptedPeer& p) {
+          if (session++ == 0) return broken_tls(p);
+          if (!test::greet(p, "250 PIPELINING\r\n")) return;
+          accept_mail(p);
+        },
+        2);
     const auto r = via(server, TlsSetting::kPreferred);
     ASSERT_EQ(r.attempts.size(), 2u);
     EXPECT_EQ(r.attempts[0].outcome.stage, "handshake");
@@ -325,22 +345,29 @@ TEST_F(Scripted, HeloFallbackMultilineRepliesAndPerRecipientResults) {
     p.line();
     p.send("250 scripted.test\r\n");
     for (auto l = p.line(); l; l = p.line()) {
-      if (l->rfind("RCPT TO:<bad", 0) == 0) p.send("550-5.1.1 no such user\r\n550 5.1.1 really\r\n");
-      else if (l->rfind("RCPT TO:<later", 0) == 0) p.send("451 4.3.0 try later\r\n");
-      else if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0) p.send("250 ok\r\n");
+      if (l->rfind("RCPT TO:<bad", 0) == 0)
+        p.send("550-5.1.1 no such user\r\n550 5.1.1 really\r\n");
+      else if (l->rfind("RCPT TO:<later", 0) == 0)
+        p.send("451 4.3.0 try later\r\n");
+      else if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0)
+        p.send("250 ok\r\n");
       else if (*l == "DATA") {
         p.send("354 go\r\n");
         const auto body = p.data();
-        p.send(body && body->find("\n..leading dot\n") != std::string::npos ? "250 2.0.0 stuffed\r\n" : "554 5.6.0 not stuffed\r\n");
+        p.send(body && body->find("\n..leading dot\n") != std::string::npos ? "250 2.0.0 stuffed\r\n"
+                                                                            : "554 5.6.0 not stuffed\r\n");
       } else if (*l == "QUIT") {
         p.send("221 bye\r\n");
         return;
       }
     }
   });
-  envelope_ = {.from = "s@client.sealpost.test", .recipients = {"good@x.test", "bad@x.test", "later@x.test"},
+  envelope_ = {.from = "s@client.sealpost.test",
+               .recipients = {"good@x.test", "bad@x.test", "later@x.test"},
                .content = "Subject: t\r\n\r\n.leading dot\r\n"};
-  const auto r = run({.recipient_domain = "x.test", .setting = TlsSetting::kPreferred, .route = route_to("127.0.0.40:" + std::to_string(server.port())),
+  const auto r = run({.recipient_domain = "x.test",
+                      .setting = TlsSetting::kPreferred,
+                      .route = route_to("127.0.0.40:" + std::to_string(server.port())),
                       .envelope = &envelope_});
   ASSERT_EQ(r.recipients.size(), 3u);
   EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent);
@@ -364,13 +391,17 @@ TEST_F(Scripted, HangUpAfterEveryStep) {
       for (int seen = 0; seen < n; ++seen) {
         const auto l = p.line();
         if (!l) return;
-        if (l->rfind("EHLO", 0) == 0) p.send("250 scripted.test\r\n");
-        else if (*l == "DATA") p.send("354 go\r\n");
+        if (l->rfind("EHLO", 0) == 0)
+          p.send("250 scripted.test\r\n");
+        else if (*l == "DATA")
+          p.send("354 go\r\n");
         else if (*l == ".") {
           p.send("250 2.0.0 queued\r\n");
           answered_data = true;
-        } else if (*l == "QUIT") p.send("221 bye\r\n");
-        else if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0) p.send("250 ok\r\n");
+        } else if (*l == "QUIT")
+          p.send("221 bye\r\n");
+        else if (l->rfind("MAIL", 0) == 0 || l->rfind("RCPT", 0) == 0)
+          p.send("250 ok\r\n");
       }
       p.close();
     });
@@ -385,9 +416,12 @@ TEST_F(Scripted, TransactionWithoutRecipientsIsResetBeforeQuit) {
   test::ScriptedSmtpServer server("127.0.0.40", [](ScriptedPeer& p) {
     if (!test::greet(p, "250 8BITMIME\r\n")) return;
     for (auto l = p.line(); l; l = p.line()) {
-      if (l->rfind("RCPT", 0) == 0) p.send("550 5.1.1 no such user\r\n");
-      else if (*l == "QUIT") return p.send("221 bye\r\n");
-      else p.send("250 ok\r\n");
+      if (l->rfind("RCPT", 0) == 0)
+        p.send("550 5.1.1 no such user\r\n");
+      else if (*l == "QUIT")
+        return p.send("221 bye\r\n");
+      else
+        p.send("250 ok\r\n");
     }
   });
   const auto r = via(server, TlsSetting::kNo);
@@ -398,7 +432,8 @@ TEST_F(Scripted, TransactionWithoutRecipientsIsResetBeforeQuit) {
 }
 
 TEST_F(Scripted, MalformedAndOverlongRepliesFailTheHostNotTheProcess) {
-  for (const std::string& reply : {std::string("hello there\r\n"), std::string(600, 'x') + "\r\n", std::string("250-a\r\n251 b\r\n")}) {
+  for (const std::string& reply :
+       {std::string("hello there\r\n"), std::string(600, 'x') + "\r\n", std::string("250-a\r\n251 b\r\n")}) {
     test::ScriptedSmtpServer server("127.0.0.40", [&](ScriptedPeer& p) { p.send(reply); });
     const auto r = via(server, TlsSetting::kPreferred);
     EXPECT_EQ(r.recipients[0].status, RecipientStatus::kDeferred) << reply;

@@ -42,7 +42,8 @@ class RelayTest : public testing::Test {
   std::unique_ptr<Relay> make_relay() {
     auto set = load_config_set(dir_);
     EXPECT_TRUE(set) << set.error().message;
-    auto relay = Relay::create(io_, {.etc = dir_, .policy = std::move(*set),
+    auto relay = Relay::create(io_, {.etc = dir_,
+                                     .policy = std::move(*set),
                                      .log = [this](LogLevel, const std::string& line) { log_ += line + "\n"; },
                                      .dns = &dns_});
     EXPECT_TRUE(relay) << relay.error().message;

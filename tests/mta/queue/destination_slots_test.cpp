@@ -14,15 +14,21 @@ TEST(DestinationSlots, LimitPerDestinationInArrivalOrder) {
   DestinationSlots slots;
   std::vector<int> got;
   for (int i = 0; i < 5; ++i) {
-    asio::co_spawn(io, [&, i]() -> asio::awaitable<void> {
-      co_await slots.acquire("mx.example", 2);
-      got.push_back(i);
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&, i]() -> asio::awaitable<void> {
+          co_await slots.acquire("mx.example", 2);
+          got.push_back(i);
+        },
+        asio::detached);
   }
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    co_await slots.acquire("other.example", 2);  // another destination does not wait
-    got.push_back(100);
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await slots.acquire("other.example", 2);  // another destination does not wait
+        got.push_back(100);
+      },
+      asio::detached);
   io.poll();  // run() would wait for the waiting deliveries forever
   io.restart();
   EXPECT_EQ(got, (std::vector<int>{0, 1, 100}));

@@ -15,11 +15,14 @@ DsnInput input() {
           .now = std::chrono::system_clock::from_time_t(1767229200),
           .sender = "alice@example.org",
           .original_content = "Subject: hello\r\nFrom: alice@example.org\r\n\r\nthe body must not come back\r\n",
-          .recipients = {{.address = "bob@example.com", .status = "5.1.1",
+          .recipients = {{.address = "bob@example.com",
+                          .status = "5.1.1",
                           .diagnostic = "mx.example.com[192.0.2.1] said: 550 5.1.1 no such user (in reply to RCPT TO)",
                           .remote_mta = "mx.example.com"},
-                         {.address = "carol@example.net", .status = "5.7.5",
-                          .diagnostic = "certificate chain not trusted (mx.example.net)", .expired = true}}};
+                         {.address = "carol@example.net",
+                          .status = "5.7.5",
+                          .diagnostic = "certificate chain not trusted (mx.example.net)",
+                          .expired = true}}};
 }
 
 TEST(Dsn, NullSenderGetsNone) {
@@ -41,8 +44,8 @@ TEST(Dsn, Rfc3464FieldsPerMessageAndPerRecipient) {
         "Final-Recipient: rfc822; bob@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.com\r\n",
         "Diagnostic-Code: smtp; mx.example.com[192.0.2.1] said: 550 5.1.1 no such\r\n user (in reply to RCPT TO)\r\n",
         "Final-Recipient: rfc822; carol@example.net\r\nAction: failed\r\nStatus: 5.7.5\r\nDiagnostic-Code: x-sealpost;",
-        "Content-Type: text/rfc822-headers\r\n", "Subject: hello\r\nFrom: alice@example.org\r\n",
-        "(expired in the queue)", "<carol@example.net>: expired in the queue: certificate chain not trusted"}) {
+        "Content-Type: text/rfc822-headers\r\n", "Subject: hello\r\nFrom: alice@example.org\r\n", "(expired in the queue)",
+        "<carol@example.net>: expired in the queue: certificate chain not trusted"}) {
     EXPECT_NE(c.find(expected), std::string::npos) << expected << "\n---\n" << c;
   }
   EXPECT_EQ(c.find("the body must not come back"), std::string::npos);
@@ -71,17 +74,20 @@ TEST(Dsn, TheDiagnosticTypeFollowsWhoSaidIt_Rfc3464Section2_3_6) {
   auto in = input();
   // Our own reason quoting a server's words is still ours; a server's reply on an expired
   // message (no Remote-MTA: the last attempt's host is gone) is still the server's.
-  in.recipients = {{.address = "a@example.com", .status = "5.7.5",
-                    .diagnostic = "TLS required: mx.example.com said: 454 TLS not available", .expired = true},
-                   {.address = "b@example.com", .status = "5.2.2",
-                    .diagnostic = "mx.example.com[192.0.2.1] said: 452 4.2.2 mailbox full", .expired = true,
+  in.recipients = {{.address = "a@example.com",
+                    .status = "5.7.5",
+                    .diagnostic = "TLS required: mx.example.com said: 454 TLS not available",
+                    .expired = true},
+                   {.address = "b@example.com",
+                    .status = "5.2.2",
+                    .diagnostic = "mx.example.com[192.0.2.1] said: 452 4.2.2 mailbox full",
+                    .expired = true,
                     .source = ReplySource::kRemote}};
   const auto dsn = make_dsn(in);
   ASSERT_TRUE(dsn);
   EXPECT_NE(dsn->content.find("Diagnostic-Code: x-sealpost; TLS required: mx.example.com said:"), std::string::npos)
       << dsn->content;
-  EXPECT_NE(dsn->content.find("Diagnostic-Code: smtp; mx.example.com[192.0.2.1] said: 452"), std::string::npos)
-      << dsn->content;
+  EXPECT_NE(dsn->content.find("Diagnostic-Code: smtp; mx.example.com[192.0.2.1] said: 452"), std::string::npos) << dsn->content;
 }
 
 }  // namespace

@@ -36,8 +36,8 @@ TEST_F(SpoolTest, CommitLoadStateAndRemove) {
   EXPECT_EQ(files, 1u);
 
   QueueState st{.attempts = 2, .next_attempt = 1767225600};
-  st.finished.push_back({.address = "b@y.test", .status = RecipientStatus::kSent, .status_code = "2.0.0",
-                         .reply = "mx said: 250 ok queued"});
+  st.finished.push_back(
+      {.address = "b@y.test", .status = RecipientStatus::kSent, .status_code = "2.0.0", .reply = "mx said: 250 ok queued"});
   ASSERT_TRUE(spool->save_state(*id, st));
   const QueueState back = spool->state(*id);
   EXPECT_EQ(back.attempts, 2u);
@@ -47,7 +47,9 @@ TEST_F(SpoolTest, CommitLoadStateAndRemove) {
 
   // `sealpost queue list` shows why the rest waits: the last deferral per recipient.
   st.held = true;
-  st.last_deferred.push_back({.address = "c@z.test", .status = RecipientStatus::kDeferred, .status_code = "4.7.5",
+  st.last_deferred.push_back({.address = "c@z.test",
+                              .status = RecipientStatus::kDeferred,
+                              .status_code = "4.7.5",
                               .reply = "certificate chain not trusted"});
   ASSERT_TRUE(spool->save_state(*id, st));
   const QueueState again = spool->state(*id);
@@ -61,7 +63,9 @@ TEST_F(SpoolTest, CommitLoadStateAndRemove) {
 }
 
 TEST_F(SpoolTest, TruncatedOrDamagedFilesAreNotMessages) {
-  const QueuedMessage m{.id = "0123456789ABCDEF", .received = "2026-01-01T00:00:00Z", .client = "[127.0.0.1]",
+  const QueuedMessage m{.id = "0123456789ABCDEF",
+                        .received = "2026-01-01T00:00:00Z",
+                        .client = "[127.0.0.1]",
                         .envelope = {.from = "", .recipients = {"b@y.test"}, .content = "hello\r\n"}};
   const std::string text = serialize_message(m);
   ASSERT_TRUE(parse_message(text, "t"));

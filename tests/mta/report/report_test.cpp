@@ -29,11 +29,25 @@ TlsOutcome full_outcome() {
   t.identity.match = policy::Comparison{.presented = 0, .ref_id = 1, .rule = "mx-host", .result = policy::NameMatch::kExact};
   t.verified = true;
   t.verdict = "verified";
-  return {.time = "2026-11-22T10:11:12Z", .queue_id = "0123456789ABCDEF", .recipient_domain = "example.com",
-          .destconfig_entry = ".example.com", .setting = policy::TlsSetting::kRequiredVerifyHosted, .via = "mx",
-          .host = "mx.example.com", .ip = "192.0.2.1", .port = 25, .stage = OutcomeStage::kQuit, .starttls = StartTls::kOk,
-          .tls_version = "TLS v1.2", .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", .tls_resumed = true,
-          .connection_reused = true, .trace = t, .fallback_plaintext = true, .result = OutcomeResult::kSent, .status = "2.0.0",
+  return {.time = "2026-11-22T10:11:12Z",
+          .queue_id = "0123456789ABCDEF",
+          .recipient_domain = "example.com",
+          .destconfig_entry = ".example.com",
+          .setting = policy::TlsSetting::kRequiredVerifyHosted,
+          .via = "mx",
+          .host = "mx.example.com",
+          .ip = "192.0.2.1",
+          .port = 25,
+          .stage = OutcomeStage::kQuit,
+          .starttls = StartTls::kOk,
+          .tls_version = "TLS v1.2",
+          .tls_cipher = "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          .tls_resumed = true,
+          .connection_reused = true,
+          .trace = t,
+          .fallback_plaintext = true,
+          .result = OutcomeResult::kSent,
+          .status = "2.0.0",
           .reason = "ok \"quoted\" \xe2\x80\x94 text"};
 }
 
@@ -90,8 +104,15 @@ TEST(ReportRecord, EveryFieldTheWriterWritesIsReadBack) {
   EXPECT_EQ(to_json_line(again), to_json_line(o));
 
   // Nulls: no queue ID (tlsverify), no TLS, no verification, no status.
-  TlsOutcome clear{.time = "2026-11-22T10:11:12Z", .recipient_domain = "example.com", .setting = policy::TlsSetting::kNo,
-                   .via = "route", .host = "192.0.2.9", .ip = "192.0.2.9", .port = 587, .stage = OutcomeStage::kQuit, .result = OutcomeResult::kSent};
+  TlsOutcome clear{.time = "2026-11-22T10:11:12Z",
+                   .recipient_domain = "example.com",
+                   .setting = policy::TlsSetting::kNo,
+                   .via = "route",
+                   .host = "192.0.2.9",
+                   .ip = "192.0.2.9",
+                   .port = 587,
+                   .stage = OutcomeStage::kQuit,
+                   .result = OutcomeResult::kSent};
   auto c = parse_outcome_line(to_json_line(clear));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->queue_id, "");
@@ -123,8 +144,8 @@ TEST(ReportRecord, WhatIsNotARecordSaysWhy) {
   EXPECT_TRUE(parse_outcome_line(j.dump()));
 }
 
-TlsOutcome rec(std::string domain, std::string setting, std::string stage, std::string starttls, std::string result,
-               bool tls, bool verified, std::string time = "2026-11-22T10:00:00Z") {
+TlsOutcome rec(std::string domain, std::string setting, std::string stage, std::string starttls, std::string result, bool tls,
+               bool verified, std::string time = "2026-11-22T10:00:00Z") {
   TlsOutcome r;
   r.time = std::move(time);
   r.recipient_domain = std::move(domain);
@@ -166,9 +187,12 @@ TEST(ReportStats, VerdictsFiltersAndCappedReasons) {
 
 TEST(ReportTlsRpt, ResultTypesPerRfc8460Section4_3) {
   EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "quit", "not-offered", "sent", false, false)), "starttls-not-supported");
-  EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-reply", "refused", "deferred", false, false)), "starttls-not-supported");
-  EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-injection", "injection", "next-host", false, false)), "validation-failure");
-  EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "handshake", "failed", "retry-in-clear", false, false)), "validation-failure");
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-reply", "refused", "deferred", false, false)),
+            "starttls-not-supported");
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "required", "starttls-injection", "injection", "next-host", false, false)),
+            "validation-failure");
+  EXPECT_EQ(tlsrpt_result_type(rec("d", "preferred", "handshake", "failed", "retry-in-clear", false, false)),
+            "validation-failure");
   auto expired = rec("d", "required-verify", "chain", "ok", "deferred", true, false);
   expired.trace->chain.error = "certificate has expired";
   EXPECT_EQ(tlsrpt_result_type(expired), "certificate-expired");
@@ -192,7 +216,8 @@ TEST(ReportTlsRpt, OneReportPerDomainAndDayWithTheSchemaOfSection4_4) {
   report.add(bad);
   report.add(rec("example.com", "no", "quit", "not-attempted", "sent", false, false, "2026-11-22T04:00:00Z"));
   report.add(rec("example.com", "required-verify", "quit", "ok", "sent", true, true, "2026-11-23T00:00:00Z"));
-  const auto files = render_tlsrpt(report, {.organization = "Example Org", .contact = "tlsrpt@sender.test", .sender = "sender.test"});
+  const auto files =
+      render_tlsrpt(report, {.organization = "Example Org", .contact = "tlsrpt@sender.test", .sender = "sender.test"});
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files[0].name, "sender.test!example.com!1795305600!1795392000.json");  // §5.3
   const json r = json::parse(files[0].json);

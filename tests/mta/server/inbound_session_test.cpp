@@ -29,9 +29,10 @@ TEST(InboundSession, ADeliveryWithPipeliningAndDotUnstuffing) {
   ASSERT_TRUE(end.message);
   EXPECT_EQ(end.message->recipients, std::vector<std::string>{"b@y.test"});
   EXPECT_NE(end.message->content.find("\r\n.leading dot\r\n"), std::string::npos);
-  EXPECT_EQ(end.message->content.rfind(
-                "Received: from client.test [127.0.0.1] by relay.test (Sealpost) with ESMTP; Thu, 01 Jan 2026 00:00:00 +0000\r\n", 0),
-            0u);
+  EXPECT_EQ(
+      end.message->content.rfind(
+          "Received: from client.test [127.0.0.1] by relay.test (Sealpost) with ESMTP; Thu, 01 Jan 2026 00:00:00 +0000\r\n", 0),
+      0u);
   EXPECT_EQ(s.committed(std::string("0123456789ABCDEF")), "250 2.0.0 Ok: queued as 0123456789ABCDEF\r\n");
   EXPECT_EQ(s.committed(Error{"disk full"}), "451 4.3.0 Error: queue file write error\r\n");
 }

@@ -52,9 +52,8 @@ TEST(SmtpReply, ControlBytesInSummaryAreEscaped) {
 }
 
 TEST(EhloCapabilities, Keywords) {
-  const auto caps = parse_ehlo(parse({"250-mx.example.com greets you", "250-PIPELINING", "250-SIZE 10240000",
-                                      "250-starttls", "250-AUTH PLAIN LOGIN", "250-ENHANCEDSTATUSCODES",
-                                      "250 8BITMIME"}));
+  const auto caps = parse_ehlo(parse({"250-mx.example.com greets you", "250-PIPELINING", "250-SIZE 10240000", "250-starttls",
+                                      "250-AUTH PLAIN LOGIN", "250-ENHANCEDSTATUSCODES", "250 8BITMIME"}));
   EXPECT_TRUE(caps.starttls);
   EXPECT_TRUE(caps.pipelining);
   EXPECT_TRUE(caps.eight_bit_mime);
