@@ -19,8 +19,8 @@ packages=(
   # test scripts: JSON checks and the crash test's SMTP injector; the report page rendered
   # in a real browser
   python3 chromium
-  # fuzzing (libFuzzer ships with clang's runtime)
-  clang libclang-rt-14-dev
+  # fuzzing (libFuzzer ships with clang's runtime); the format check (.clang-format)
+  clang libclang-rt-14-dev clang-format
 )
 
 missing=()
