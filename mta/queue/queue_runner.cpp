@@ -345,25 +345,23 @@ void QueueRunner::hold_now(const std::string& id) {
   (*log_)(LogLevel::kInfo, id + ": held by the administrator");
 }
 
-QueueAnswer QueueRunner::remove(const std::string& id) {
+// Deleting or holding a message being delivered waits for its attempt to end (`after`).
+QueueAnswer QueueRunner::now_or_after(const std::string& id, std::set<std::string>& after,
+                                      void (QueueRunner::*now)(const std::string&), const std::string& done) {
   if (!queued(id)) return {.ok = false, .text = id + ": no such message in the queue\n"};
   if (in_flight_.contains(id)) {
-    delete_after_.insert(id);
-    return {.ok = true, .text = id + ": being delivered; deleted when this attempt ends\n"};
+    after.insert(id);
+    return {.ok = true, .text = id + ": being delivered; " + done + " when this attempt ends\n"};
   }
-  remove_now(id);
-  return {.ok = true, .text = id + ": deleted\n"};
+  (this->*now)(id);
+  return {.ok = true, .text = id + ": " + done + "\n"};
 }
 
-QueueAnswer QueueRunner::hold(const std::string& id) {
-  if (!queued(id)) return {.ok = false, .text = id + ": no such message in the queue\n"};
-  if (in_flight_.contains(id)) {
-    hold_after_.insert(id);
-    return {.ok = true, .text = id + ": being delivered; held when this attempt ends\n"};
-  }
-  hold_now(id);
-  return {.ok = true, .text = id + ": held\n"};
+QueueAnswer QueueRunner::remove(const std::string& id) {
+  return now_or_after(id, delete_after_, &QueueRunner::remove_now, "deleted");
 }
+
+QueueAnswer QueueRunner::hold(const std::string& id) { return now_or_after(id, hold_after_, &QueueRunner::hold_now, "held"); }
 
 QueueAnswer QueueRunner::release(const std::string& id) {
   if (!queued(id)) return {.ok = false, .text = id + ": no such message in the queue\n"};

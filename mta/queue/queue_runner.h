@@ -105,6 +105,8 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   void end_delivery(const std::string& id);
   void remove_now(const std::string& id);
   void hold_now(const std::string& id);
+  QueueAnswer now_or_after(const std::string& id, std::set<std::string>& after, void (QueueRunner::*now)(const std::string&),
+                           const std::string& done);
 
   boost::asio::io_context& io_;
   Spool spool_;
