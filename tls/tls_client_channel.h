@@ -1,6 +1,6 @@
 // A TLS client connection without I/O (the shape of Botan's own TLS::Channel): ciphertext
 // from the socket goes in through received(), ciphertext for the socket comes out of
-// take_output(), plaintext both ways. The caller owns the socket (mta/smtp_connection.h), so
+// take_output(), plaintext both ways. The caller owns the socket (mta/client/smtp_connection.h), so
 // STARTTLS (RFC 3207) and implicit TLS (RFC 8314 §3) share one code path and tests need no
 // network. The chain is not judged here: it is handed to the caller after every handshake —
 // resumed ones included, where Botan 2 skips its verify callback (TEST-RIG.md) — so no check

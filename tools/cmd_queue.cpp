@@ -2,7 +2,7 @@
 // `sealpost reload`, `sealpost status [--json]` and `sealpost debug [CATEGORY on|off]`: the
 // administrator's view of the daemon
 // named by ETC/sealpost.toml. list and show read the spool itself (they work with the daemon
-// stopped); the others ask the daemon over its control socket (mta/control_socket.h). With
+// stopped); the others ask the daemon over its control socket (mta/daemon/control_socket.h). With
 // the daemon stopped, delete/hold/release change the spool directly under the spool's lock.
 // Exit status: 0 done, 1 no such message / daemon not running / refused, 2 bad input.
 #include <iostream>

@@ -6,36 +6,34 @@ namespace sealpost::mta {
 
 namespace asio = boost::asio;
 
-ConnectionCache::~ConnectionCache() { *alive_ = false; }
-
 void ConnectionCache::park(const std::string& key, ParkedConnection connection) {
   auto timer = std::make_shared<asio::steady_timer>(executor_, kParkTime);
-  parked_.emplace(key, Entry{.connection = std::move(connection), .timer = timer});
-  ++stats_.parked;
-  asio::co_spawn(executor_, expire(key, timer), asio::detached);
+  shelf_->parked.emplace(key, Entry{.connection = std::move(connection), .timer = timer});
+  ++shelf_->stats.parked;
+  asio::co_spawn(executor_, expire(shelf_, key, timer), asio::detached);
 }
 
 std::optional<ParkedConnection> ConnectionCache::take(const std::string& key) {
-  const auto it = parked_.find(key);
-  if (it == parked_.end()) return std::nullopt;
+  auto& parked = shelf_->parked;
+  const auto it = parked.find(key);
+  if (it == parked.end()) return std::nullopt;
   ParkedConnection c = std::move(it->second.connection);
   it->second.timer->cancel();
-  parked_.erase(it);
-  ++stats_.reused;
+  parked.erase(it);
+  ++shelf_->stats.reused;
   return c;
 }
 
-asio::awaitable<void> ConnectionCache::expire(std::string key, std::shared_ptr<asio::steady_timer> timer) {
-  const auto alive = alive_;
+asio::awaitable<void> ConnectionCache::expire(std::shared_ptr<Shelf> shelf, std::string key,
+                                              std::shared_ptr<asio::steady_timer> timer) {
   boost::system::error_code ec;
   co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (!*alive) co_return;
-  auto [first, last] = parked_.equal_range(key);
+  auto [first, last] = shelf->parked.equal_range(key);
   for (auto it = first; it != last; ++it) {
     if (it->second.timer != timer) continue;
     auto connection = std::move(it->second.connection.connection);
-    parked_.erase(it);
-    ++stats_.expired;
+    shelf->parked.erase(it);
+    ++shelf->stats.expired;
     co_await quit(std::move(connection));
     co_return;
   }
@@ -50,11 +48,11 @@ asio::awaitable<void> ConnectionCache::quit(std::unique_ptr<SmtpConnection> conn
 }
 
 void ConnectionCache::close_all() {
-  for (auto& [key, entry] : parked_) {
+  for (auto& [key, entry] : shelf_->parked) {
     entry.timer->cancel();
     asio::co_spawn(executor_, quit(std::move(entry.connection.connection)), asio::detached);
   }
-  parked_.clear();
+  shelf_->parked.clear();
 }
 
 }  // namespace sealpost::mta

@@ -35,29 +35,33 @@ struct ParkedConnection {
 class ConnectionCache {
  public:
   explicit ConnectionCache(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
-  ~ConnectionCache();
   void park(const std::string& key, ParkedConnection connection);
   std::optional<ParkedConnection> take(const std::string& key);
-  std::size_t size() const { return parked_.size(); }
+  std::size_t size() const { return shelf_->parked.size(); }
   void close_all();  // stopping: QUIT to everything parked
 
   struct Stats {
     std::uint64_t parked = 0, reused = 0, expired = 0;
   };
-  const Stats& stats() const { return stats_; }
+  const Stats& stats() const { return shelf_->stats; }
 
  private:
   struct Entry {
     ParkedConnection connection;
     std::shared_ptr<boost::asio::steady_timer> timer;
   };
-  boost::asio::awaitable<void> expire(std::string key, std::shared_ptr<boost::asio::steady_timer> timer);
+  // The parked connections, shared with each one's expiry coroutine: a timer that fires after
+  // the cache is gone still finds the shelf (and QUITs what is left on it).
+  struct Shelf {
+    std::multimap<std::string, Entry> parked;
+    Stats stats;
+  };
+  static boost::asio::awaitable<void> expire(std::shared_ptr<Shelf> shelf, std::string key,
+                                             std::shared_ptr<boost::asio::steady_timer> timer);
   static boost::asio::awaitable<void> quit(std::unique_ptr<SmtpConnection> connection);
 
   boost::asio::any_io_executor executor_;
-  std::multimap<std::string, Entry> parked_;
-  Stats stats_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<Shelf> shelf_ = std::make_shared<Shelf>();
 };
 
 }  // namespace sealpost::mta

@@ -1,9 +1,10 @@
-// SMTP reply and EHLO keyword parsing (see smtp_reply.h).
+// SMTP reply and EHLO keyword parsing (see reply.h).
 #include "mta/smtp/reply.h"
 
 #include <algorithm>
 #include <cctype>
 
+#include "mta/smtp/status_code.h"
 #include "policy/domain_name.h"
 
 namespace sealpost::mta {
@@ -11,23 +12,12 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// RFC 3463 §2: class "." subject "." detail, class 2/4/5, subject and detail 1–3 digits.
+// The first word when it is an RFC 3463 code of the reply's own class (RFC 2034 §4), as the
+// server wrote it.
 std::string enhanced_code(std::string_view text, int code) {
-  const auto space = text.find(' ');
-  const std::string_view word = text.substr(0, space);
-  if (word.size() < 5 || word[0] != static_cast<char>('0' + code / 100) || word[1] != '.') return {};
-  std::size_t i = 2, digits = 0, dots = 0;
-  for (; i < word.size(); ++i) {
-    if (is_digit(word[i])) {
-      if (++digits > 3) return {};
-    } else if (word[i] == '.' && digits > 0 && dots == 0) {
-      ++dots;
-      digits = 0;
-    } else {
-      return {};
-    }
-  }
-  return dots == 1 && digits > 0 ? std::string(word) : std::string();
+  const std::string_view word = text.substr(0, text.find(' '));
+  const auto c = StatusCode::parse(word);
+  return c && static_cast<int>(c->status_class) == code / 100 ? std::string(word) : std::string();
 }
 
 std::string upper(std::string_view s) {

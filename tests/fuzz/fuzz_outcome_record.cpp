@@ -1,4 +1,4 @@
-// Fuzz target: a TLS outcome log line as `sealpost report` reads it (mta/report_record.h),
+// Fuzz target: a TLS outcome log line as `sealpost report` reads it (mta/report/outcome_reader.h),
 // then the report's aggregation and every rendering of it. Untrusted: log files. Invariants:
 // no crash; a line that parses is counted exactly once.
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Fuzz target: SMTP replies as the client reads them (mta/smtp_reply.h) and the EHLO keywords
+// Fuzz target: SMTP replies as the client reads them (mta/smtp/reply.h) and the EHLO keywords
 // taken from them. Untrusted: every byte an SMTP server sends. Invariants: no crash; a
 // completed reply has a code from 200 to 599, the same on every line, at most kMaxReplyLines
 // lines; its summary is printable ASCII within the line limit.

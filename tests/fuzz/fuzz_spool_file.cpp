@@ -1,4 +1,4 @@
-// Fuzz target: spool message and state files (mta/spool.h). Untrusted: what is on disk after
+// Fuzz target: spool message and state files (mta/queue/spool.h). Untrusted: what is on disk after
 // a crash, a full disk or a hand edit. Invariants: no crash; a message that parses serializes
 // back to the same bytes.
 #include <cstdint>
