@@ -65,6 +65,13 @@ for path in sorted(sources):
         if target not in ALLOWED.get(folder, []):
             breaches.append(f"{rel}: includes \"{inc}\": {folder}/ may not use {target}/")
 
+# Tests and benchmarks keep to the size rule too.
+for path in sorted(p for d in ("tests", "bench") for p in (root / d).rglob("*") if p.suffix in (".h", ".cpp")):
+    rel = path.relative_to(root).as_posix()
+    lines = path.read_text(errors="replace").count("\n")
+    if lines > MAX_LINES:
+        breaches.append(f"{rel}: {lines} lines, over {MAX_LINES}")
+
 for b in breaches:
     print(b)
 print(f"{len(sources)} files checked, {len(breaches)} breach(es)")
