@@ -9,12 +9,16 @@
 # destination that refuses connections stay queued; (RSS after − RSS before) / count.
 # Everything runs on loopback and is stopped by PID.
 # Usage: bench/relay-throughput.sh [MESSAGES…]   (default: 2000 10000; QUEUED=100000 SESSIONS=10)
+# RELAYS="old=PATH new=PATH" compares several sealpostd binaries interleaved in one run
+# (each row once per binary, in turn), with a column naming the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("${@:-2000}")
 [ $# -eq 0 ] && counts=(2000 10000)
 sessions=${SESSIONS:-10} queued=${QUEUED:-100000}
 bash scripts/build.sh release > /dev/null
+read -r -a relays <<< "${RELAYS:-sealpostd=build/tools/sealpostd}"
+label_col=$([ -n "${RELAYS:-}" ] && echo yes || echo)
 root=$PWD work=$(mktemp -d)
 chmod 755 "$work"
 pid=
@@ -33,7 +37,7 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 now() { date +%s.%N; }
 
 # A fresh relay with `tls` for both domains; sets pid, port, etc.
-start_relay() {  # SETTING RETRY_SECONDS
+start_relay() {  # SETTING RETRY_SECONDS [BINARY]
   etc=$work/etc-$RANDOM
   mkdir -p "$etc/trust"
   cp "$work/pki/ca-bundle.pem" "$etc/trust/test-ca.pem"
@@ -58,7 +62,7 @@ outcome_file = "outcome.jsonl"
 CF
   printf '[default]\ntls = "%s"\n' "$1" > "$etc/destconfig.toml"
   printf '["refuse.test"]\nhosts = ["127.0.0.99:9"]\n' > "$etc/smtproutes.toml"
-  build/tools/sealpostd --etc "$etc" 2> "$etc/stderr" &
+  "${3:-build/tools/sealpostd}" --etc "$etc" 2> "$etc/stderr" &
   pid=$!
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.05; done
   cat "$etc/stderr"; exit 1
@@ -66,11 +70,12 @@ CF
 stop_relay() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; rm -rf "$etc"; }
 sent() { grep -c 'status=sent' "$etc/relay.log" 2>/dev/null || true; }
 
-echo "| setting | messages | msgs/s end to end | ingest msgs/s (250 after fsync) | relay CPU s / 1,000 msgs | all arrived |"
-echo "|---|---|---|---|---|---|"
+echo "|${label_col:+ sealpostd |} setting | messages | msgs/s end to end | ingest msgs/s (250 after fsync) | relay CPU s / 1,000 msgs | all arrived |"
+echo "|${label_col:+---|}---|---|---|---|---|---|"
 for n in "${counts[@]}"; do
   for setting in no required-verify; do
-    start_relay "$setting" 60
+   for relay in "${relays[@]}"; do
+    start_relay "$setting" 60 "${relay#*=}"
     cpu0=$(cpu_ticks "$pid") t0=$(now)
     smtp-source -s "$sessions" -m $((n / 2)) -l 4096 -f bench@client.test -t rcpt@wild.mail.test "127.0.0.1:$port" &
     a=$!
@@ -82,18 +87,22 @@ for n in "${counts[@]}"; do
     t1=$(now) cpu1=$(cpu_ticks "$pid")
     arrived=$([ "$(sent)" -eq "$n" ] && echo yes || echo "NO ($(sent))")
     awk -v s="$setting" -v n="$n" -v t0="$t0" -v ti="$t_inj" -v t1="$t1" -v c=$((cpu1 - cpu0)) -v tck="$tck" -v ok="$arrived" \
-      'BEGIN { printf "| %s | %d | %.0f | %.0f | %.2f | %s |\n", s, n, n / (t1 - t0), n / (ti - t0), c / tck / n * 1000, ok }'
+        -v l="${label_col:+ ${relay%%=*} |}" \
+      'BEGIN { printf "|%s %s | %d | %.0f | %.0f | %.2f | %s |\n", l, s, n, n / (t1 - t0), n / (ti - t0), c / tck / n * 1000, ok }'
     stop_relay
+   done
   done
 done
 
 echo
-start_relay no 3600
-sleep 0.5
-rss0=$(rss_kib "$pid")
-smtp-source -s "$sessions" -m "$queued" -l 4096 -f bench@client.test -t rcpt@refuse.test "127.0.0.1:$port"
-for _ in $(seq 6000); do [ "$(grep -c 'status=deferred' "$etc/relay.log")" -ge "$queued" ] && break; sleep 0.1; done
-rss1=$(rss_kib "$pid")
-echo "RSS with $queued messages queued (each tried once, deferred): $((rss1 / 1024)) MiB; before: $((rss0 / 1024)) MiB;" \
-     "$(( (rss1 - rss0) * 1024 / queued )) bytes per queued message"
-stop_relay
+for relay in "${relays[@]}"; do
+  start_relay no 3600 "${relay#*=}"
+  sleep 0.5
+  rss0=$(rss_kib "$pid")
+  smtp-source -s "$sessions" -m "$queued" -l 4096 -f bench@client.test -t rcpt@refuse.test "127.0.0.1:$port"
+  for _ in $(seq 6000); do [ "$(grep -c 'status=deferred' "$etc/relay.log")" -ge "$queued" ] && break; sleep 0.1; done
+  rss1=$(rss_kib "$pid")
+  echo "${label_col:+${relay%%=*}: }RSS with $queued messages queued (each tried once, deferred): $((rss1 / 1024)) MiB;" \
+       "before: $((rss0 / 1024)) MiB; $(( (rss1 - rss0) * 1024 / queued )) bytes per queued message"
+  stop_relay
+done
