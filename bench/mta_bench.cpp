@@ -4,10 +4,10 @@
 // line with a verification trace) and reading it back (sealpost report).
 #include <benchmark/benchmark.h>
 
-#include "mta/server/inbound_session.h"
 #include "mta/report/outcome_reader.h"
-#include "mta/smtp/reply.h"
 #include "mta/report/tls_outcome.h"
+#include "mta/server/inbound_session.h"
+#include "mta/smtp/reply.h"
 #include "policy/verification.h"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "mta/daemon/control_socket.h"
 #include "mta/config/relay_config_file.h"
+#include "mta/daemon/control_socket.h"
 #include "mta/queue/spool.h"
 #include "policy/time_format.h"
 #include "tools/args.h"

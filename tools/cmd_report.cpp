@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "mta/config/relay_config_file.h"
-#include "mta/report/report_html.h"
 #include "mta/report/outcome_reader.h"
+#include "mta/report/report_html.h"
 #include "mta/report/report_stats.h"
 #include "mta/report/report_tlsrpt.h"
 #include "policy/time_format.h"

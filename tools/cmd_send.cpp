@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/config/config_file.h"
-#include "policy/time_format.h"
 #include "mta/report/trace_render.h"
 #include "policy/domain_name.h"
 #include "policy/smtproutes.h"
+#include "policy/time_format.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/live.h"

@@ -7,12 +7,12 @@
 #include "mta/config/config_file.h"
 #include "mta/report/trace_render.h"
 #include "policy/domain_name.h"
+#include "policy/time_format.h"
 #include "tls/pem.h"
 #include "tls/trust_store.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/live.h"
-#include "policy/time_format.h"
 
 namespace sealpost::cli {
 namespace {

@@ -15,8 +15,8 @@
 #include <spdlog/spdlog.h>
 
 #include "dns/cares_transport.h"
-#include "mta/daemon/relay.h"
 #include "mta/daemon/config_set.h"
+#include "mta/daemon/relay.h"
 
 namespace {
 

@@ -16,8 +16,8 @@
 
 #include "asio/asio.h"
 #include "mta/client/smtp_connection.h"
-#include "mta/smtp/reply.h"
 #include "mta/report/tls_outcome.h"
+#include "mta/smtp/reply.h"
 #include "tls/certificate.h"
 
 namespace sealpost::mta {

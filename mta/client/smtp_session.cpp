@@ -8,8 +8,8 @@
 #include "mta/client/peer_verification.h"
 #include "mta/client/smtp_auth.h"
 #include "mta/client/smtp_connection.h"
-#include "policy/time_format.h"
 #include "policy/domain_name.h"
+#include "policy/time_format.h"
 
 namespace sealpost::mta {
 

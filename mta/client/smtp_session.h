@@ -14,8 +14,8 @@
 
 #include "asio/asio.h"
 #include "mta/client/smtp_connection.h"
-#include "mta/smtp/envelope.h"
 #include "mta/report/tls_outcome.h"
+#include "mta/smtp/envelope.h"
 #include "policy/delivery_facts.h"
 #include "policy/route_destination.h"
 #include "policy/stage_decision.h"

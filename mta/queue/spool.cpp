@@ -16,8 +16,8 @@
 #include <random>
 
 #include "mta/config/config_file.h"
-#include "policy/time_format.h"
 #include "policy/domain_name.h"
+#include "policy/time_format.h"
 
 namespace sealpost::mta {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "mta/report/report_html.h"
 #include "mta/report/outcome_reader.h"
+#include "mta/report/report_html.h"
 #include "mta/report/report_stats.h"
 #include "mta/report/report_tlsrpt.h"
 
