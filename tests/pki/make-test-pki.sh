@@ -119,4 +119,29 @@ SAN='DNS:selfsigned.mail.test' at "$issued" openssl req -x509 -new -key mail-sel
 cp mail-self-signed.pem mail-self-signed-chain.pem
 # The intermediate as a trustpoint of its own (partial chain), and the full chain to the root.
 cat intermediate.pem root.pem > ca-bundle.pem
+# TLSA records (RFC 6698 §2.1) for the DANE tests, computed by openssl: tlsa/NAME-U-S-M holds
+# "U S M HEX" for certificate NAME (selector 0: its DER, 1: its SubjectPublicKeyInfo).
+mkdir -p tlsa
+selected() {  # NAME SELECTOR: the DER that the selector picks, on stdout
+  if [ "$2" = 0 ]; then openssl x509 -in "$1.pem" -outform DER
+  else openssl x509 -in "$1.pem" -noout -pubkey | openssl pkey -pubin -outform DER; fi
+}
+tlsa() {  # NAME USAGE SELECTOR MATCHING
+  local data
+  case $4 in
+    0) data=$(selected "$1" "$3" | od -An -v -tx1 | tr -d ' \n') ;;
+    1) data=$(selected "$1" "$3" | openssl dgst -sha256 -r | cut -d' ' -f1) ;;
+    2) data=$(selected "$1" "$3" | openssl dgst -sha512 -r | cut -d' ' -f1) ;;
+  esac
+  echo "$2 $3 $4 $data" > "tlsa/$1-$2-$3-$4"
+}
+for m in 0 1 2; do tlsa mx1 3 1 $m; done
+tlsa mx1 3 0 1
+tlsa mail-expired 3 1 1
+tlsa intermediate 2 1 1
+tlsa intermediate 2 0 2
+tlsa intermediate 3 0 1
+tlsa root 2 0 0
+tlsa root 2 0 1
+tlsa other-intermediate 2 1 1
 echo "test PKI written to $out"
