@@ -18,7 +18,7 @@ namespace {
 constexpr std::uint8_t kDaneTa = 2, kDaneEe = 3;
 constexpr std::uint8_t kFullCertificate = 0, kSpki = 1;
 constexpr std::uint8_t kExact = 0, kSha256 = 1, kSha512 = 2;
-constexpr std::size_t kMaxShownDepth = 16;
+constexpr std::size_t kMaxChainDepth = 16;  // certificates of the presented chain looked at for DANE-TA
 
 std::vector<std::uint8_t> selected(const Certificate& c, std::uint8_t selector) {
   const auto& cert = c.botan();
@@ -95,7 +95,7 @@ TlsaMatch match_tlsa(const std::vector<TlsaRecord>& usable, const std::vector<Ce
     // certificate ("2 0 0"), which the server may then leave out.
     std::optional<Certificate> anchor;
     int depth = -1;
-    for (std::size_t i = 0; i < chain.size() && i < kMaxShownDepth && !anchor; ++i) {
+    for (std::size_t i = 0; i < chain.size() && i < kMaxChainDepth && !anchor; ++i) {
       if (matches(r, chain[i])) anchor = chain[i], depth = static_cast<int>(i);
     }
     if (!anchor && r.selector == kFullCertificate && r.matching_type == kExact) {
