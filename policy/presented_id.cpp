@@ -46,4 +46,11 @@ std::string_view to_string(PresentedKind kind) {
   return "?";
 }
 
+std::optional<PresentedKind> parse_presented_kind(std::string_view text) {
+  for (const PresentedKind k : {PresentedKind::kDnsId, PresentedKind::kCnId, PresentedKind::kIpId}) {
+    if (to_string(k) == text) return k;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sealpost::policy

@@ -35,5 +35,6 @@ struct PresentedId {
 std::vector<PresentedId> presented_ids(const CertificateNames& names);
 
 std::string_view to_string(PresentedKind kind);  // "DNS-ID", "CN-ID", "IP-ID"
+std::optional<PresentedKind> parse_presented_kind(std::string_view text);
 
 }  // namespace sealpost::policy

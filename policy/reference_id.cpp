@@ -154,4 +154,12 @@ std::string_view to_string(RefSource source) {
   return "?";
 }
 
+std::optional<RefSource> parse_ref_source(std::string_view text) {
+  for (const RefSource r :
+       {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost, RefSource::kRouteIp}) {
+    if (to_string(r) == text) return r;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sealpost::policy

@@ -29,5 +29,6 @@ struct ReferenceId {
 Result<std::vector<ReferenceId>> build_reference_ids(const DeliveryFacts& facts, IdentityRules rules);
 
 std::string_view to_string(RefSource source);  // "recipient-domain", "mx-host", ...
+std::optional<RefSource> parse_ref_source(std::string_view text);
 
 }  // namespace sealpost::policy

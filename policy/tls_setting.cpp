@@ -32,4 +32,11 @@ std::optional<TlsSetting> parse_tls_setting(std::string_view text) {
 
 std::string_view to_string(IdentityRules rules) { return rules == IdentityRules::kHosted ? "hosted" : "verify"; }
 
+std::optional<IdentityRules> parse_identity_rules(std::string_view text) {
+  for (const IdentityRules r : {IdentityRules::kVerify, IdentityRules::kHosted}) {
+    if (to_string(r) == text) return r;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sealpost::policy

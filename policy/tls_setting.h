@@ -23,6 +23,7 @@ enum class IdentityRules { kVerify, kHosted };
 std::string_view to_string(TlsSetting setting);
 std::optional<TlsSetting> parse_tls_setting(std::string_view text);
 std::string_view to_string(IdentityRules rules);
+std::optional<IdentityRules> parse_identity_rules(std::string_view text);  // "verify", "hosted"
 
 // The accepted words, for error messages and help text.
 inline constexpr std::string_view kTlsSettingWords =

@@ -1,8 +1,6 @@
 // See outcome_reader.h.
 #include "mta/report/outcome_reader.h"
 
-#include <initializer_list>
-
 #include <nlohmann/json.hpp>
 
 #include "policy/time_format.h"
@@ -44,15 +42,6 @@ bool flag(const json& j, const char* key, bool& out, std::string& error, bool re
   return true;
 }
 
-// The enum value whose to_string is `name`, among `all`.
-template <class E>
-std::optional<E> by_name(std::string_view name, std::initializer_list<E> all) {
-  for (const E e : all) {
-    if (to_string(e) == name) return e;
-  }
-  return std::nullopt;
-}
-
 // A string field that must be one of an enum's names.
 template <class E, class Parse>
 bool named(const json& j, const char* key, E& out, Parse parse, std::string& error) {
@@ -67,6 +56,25 @@ bool named(const json& j, const char* key, E& out, Parse parse, std::string& err
   return true;
 }
 
+// A list field (null is not a list).
+const json* list_field(const json& v, const char* key, std::string& error) {
+  const auto a = v.find(key);
+  if (a != v.end() && a->is_array()) return &*a;
+  error = std::string("field '") + key + "' is not a list";
+  return nullptr;
+}
+
+// The string `member` of an entry of the list `key`.
+bool entry_text(const json& item, const char* key, const char* member, std::string& out, std::string& error) {
+  const auto m = item.is_object() ? item.find(member) : item.end();
+  if (!item.is_object() || m == item.end() || !m->is_string()) {
+    error = std::string("an entry of '") + key + "' has no '" + member + "'";
+    return false;
+  }
+  out = m->get<std::string>();
+  return true;
+}
+
 // The verification object: what the report needs of the trace (see outcome_reader.h).
 Result<policy::VerificationTrace> verification(const json& v, policy::TlsSetting setting) {
   if (!v.is_object()) return Error{"field 'verification' is not an object"};
@@ -75,53 +83,33 @@ Result<policy::VerificationTrace> verification(const json& v, policy::TlsSetting
   if (!flag(v, "verified", t.verified, e) || !flag(v, "chain_ok", t.chain.ok, e) || !text(v, "chain_error", t.chain.error, e) ||
       !text(v, "anchor", t.chain.anchor, e) || !text(v, "rule", t.identity.rule, e) ||
       !text(v, "chain_error_certificate", t.chain.error_subject, e, /*required=*/false) ||
-      !named(
-          v, "rules", t.rules,
-          [](std::string_view s) {
-            return by_name(s, {policy::IdentityRules::kVerify, policy::IdentityRules::kHosted});
-          },
-          e)) {
+      !named(v, "rules", t.rules, policy::parse_identity_rules, e)) {
     return Error{"verification: " + e};
   }
   t.identity.matched = !t.identity.rule.empty();
   const auto depth = v.find("chain_error_depth");
   if (depth != v.end() && depth->is_number_integer()) t.chain.error_depth = depth->get<int>();
-  for (const auto& [key, member] : {std::pair{"presented", "raw"}, {"ref_ids", "value"}}) {
-    const auto a = v.find(key);
-    if (a == v.end() || !a->is_array()) return Error{std::string("verification: field '") + key + "' is not a list"};
-    for (const auto& item : *a) {
-      const auto m = item.is_object() ? item.find(member) : item.end();
-      if (!item.is_object() || m == item.end() || !m->is_string()) {
-        return Error{std::string("verification: an entry of '") + key + "' has no '" + member + "'"};
-      }
-      if (std::string_view(key) == "presented") {
-        policy::PresentedId p{.kind = policy::PresentedKind::kDnsId, .raw = m->get<std::string>()};
-        if (!named(
-                item, "type", p.kind,
-                [](std::string_view s) {
-                  return by_name(s, {policy::PresentedKind::kDnsId, policy::PresentedKind::kCnId, policy::PresentedKind::kIpId});
-                },
-                e) ||
-            !text(item, "value", p.value, e, false) || !text(item, "malformed", p.malformed, e, false)) {
-          return Error{"verification: an entry of 'presented': " + e};
-        }
-        t.presented.push_back(std::move(p));
-      } else {
-        policy::ReferenceId r{.source = policy::RefSource::kRecipientDomain, .value = m->get<std::string>()};
-        if (!named(
-                item, "source", r.source,
-                [](std::string_view s) {
-                  using policy::RefSource;
-                  return by_name(s, {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost,
-                                     RefSource::kRouteIp});
-                },
-                e) ||
-            !flag(item, "trusted", r.trusted, e, false) || !text(item, "note", r.note, e, false)) {
-          return Error{"verification: an entry of 'ref_ids': " + e};
-        }
-        t.ref_ids.push_back(std::move(r));
-      }
+  const json* presented = list_field(v, "presented", e);
+  if (!presented) return Error{"verification: " + e};
+  for (const auto& item : *presented) {
+    policy::PresentedId p{.kind = policy::PresentedKind::kDnsId};
+    if (!entry_text(item, "presented", "raw", p.raw, e)) return Error{"verification: " + e};
+    if (!named(item, "type", p.kind, policy::parse_presented_kind, e) || !text(item, "value", p.value, e, false) ||
+        !text(item, "malformed", p.malformed, e, false)) {
+      return Error{"verification: an entry of 'presented': " + e};
     }
+    t.presented.push_back(std::move(p));
+  }
+  const json* ref_ids = list_field(v, "ref_ids", e);
+  if (!ref_ids) return Error{"verification: " + e};
+  for (const auto& item : *ref_ids) {
+    policy::ReferenceId r{.source = policy::RefSource::kRecipientDomain};
+    if (!entry_text(item, "ref_ids", "value", r.value, e)) return Error{"verification: " + e};
+    if (!named(item, "source", r.source, policy::parse_ref_source, e) || !flag(item, "trusted", r.trusted, e, false) ||
+        !text(item, "note", r.note, e, false)) {
+      return Error{"verification: an entry of 'ref_ids': " + e};
+    }
+    t.ref_ids.push_back(std::move(r));
   }
   return t;
 }
