@@ -40,6 +40,7 @@ class Certificate {
   std::string describe_verbose(std::string_view indent = "  ") const;
 
   const Botan::X509_Certificate& botan() const { return *cert_; }
+  const std::vector<std::uint8_t>& der() const { return *der_; }  // as received
   friend bool operator==(const Certificate& a, const Certificate& b);
 
  private:

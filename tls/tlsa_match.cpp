@@ -20,15 +20,14 @@ constexpr std::uint8_t kFullCertificate = 0, kSpki = 1;
 constexpr std::uint8_t kExact = 0, kSha256 = 1, kSha512 = 2;
 constexpr std::size_t kMaxChainDepth = 16;  // certificates of the presented chain looked at for DANE-TA
 
-std::vector<std::uint8_t> selected(const Certificate& c, std::uint8_t selector) {
-  const auto& cert = c.botan();
-  return selector == kFullCertificate ? cert.BER_encode() : cert.subject_public_key_info();
+const std::vector<std::uint8_t>& selected(const Certificate& c, std::uint8_t selector) {
+  return selector == kFullCertificate ? c.der() : c.botan().subject_public_key_info();
 }
 
 // Botan throws by design; a certificate it cannot encode matches nothing.
 bool matches(const TlsaRecord& r, const Certificate& c) {
   try {
-    const std::vector<std::uint8_t> bytes = selected(c, r.selector);
+    const std::vector<std::uint8_t>& bytes = selected(c, r.selector);
     if (r.matching_type == kExact) return bytes == r.data;
     const auto hash = Botan::HashFunction::create_or_throw(r.matching_type == kSha256 ? "SHA-256" : "SHA-512");
     const auto digest = hash->process(bytes);

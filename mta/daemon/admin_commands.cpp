@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/queue/spool.h"
+#include "mta/report/report_stats.h"
 #include "policy/domain_name.h"
 #include "policy/relay_config.h"
 
@@ -58,11 +59,12 @@ ControlAnswer from_queue(const QueueAnswer& a) { return {.exit_status = a.ok ? 0
 void TlsTally::add(const TlsOutcome& o) {
   auto& t = counts_[std::string(policy::to_string(o.setting))];
   ++t["connections"];
-  const std::string summary = tls_summary(o);
-  if (delivered(o.result)) {
-    ++t[summary.starts_with("verified") ? "verified" : summary == "none" ? "plaintext" : "encrypted"];
-  } else {
-    ++t["failed:" + std::string(to_string(o.stage))];
+  // The same four verdicts as `sealpost report` (report_stats.h), in status's words.
+  switch (verdict_of(o)) {
+    case Verdict::kVerified: ++t["verified"]; break;
+    case Verdict::kUnverified: ++t["encrypted"]; break;
+    case Verdict::kPlaintext: ++t["plaintext"]; break;
+    case Verdict::kFailed: ++t["failed:" + std::string(to_string(o.stage))]; break;
   }
 }
 
