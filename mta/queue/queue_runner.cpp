@@ -53,7 +53,7 @@ QueueRunner::Resumed QueueRunner::start() {
       ++r.held;
       continue;
     }
-    set_next(id, st.next_attempt);
+    schedule_.set(id, st.next_attempt);
     ++r.queued;
   }
   asio::co_spawn(
@@ -85,8 +85,6 @@ bool QueueRunner::startable(const std::string& id) const {
   return std::any_of(it->second.begin(), it->second.end(), [&](const auto& d) { return !slots_.full(d.first, d.second); });
 }
 
-void QueueRunner::set_next(const std::string& id, std::int64_t when) { schedule_.set(id, when); }
-
 void QueueRunner::forget(const std::string& id) {
   schedule_.forget(id);
   destinations_of_.erase(id);
@@ -112,7 +110,7 @@ asio::awaitable<Result<std::string>> QueueRunner::commit(std::string client_ip, 
   ++counters_.accepted;
   (*log_)(LogLevel::kInfo, c.id + ": from=<" + message.from + ">, size=" + std::to_string(message.content.size()) +
                                ", nrcpt=" + std::to_string(message.recipients.size()) + " (queue active)");
-  set_next(c.id, 0);
+  schedule_.set(c.id, 0);
   destinations_of_[c.id] = destinations(*config_, message.recipients);
   wake();  // deliver now, not at the next tick
   co_return c.id;
@@ -176,7 +174,7 @@ bool QueueRunner::send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> f
   }
   ++counters_.dsn;
   (*log_)(LogLevel::kInfo, msg.id + ": sender non-delivery notification: " + *id);
-  set_next(*id, 0);
+  schedule_.set(*id, 0);
   return true;
 }
 
@@ -284,9 +282,7 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     }
   }
   if (deferred.empty()) {
-    if (auto s = spool_.remove(id); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);
-    (*log_)(LogLevel::kInfo, id + ": removed");
-    forget(id);
+    remove_delivered(id);
     co_return;
   }
   ++st.attempts;
@@ -306,18 +302,23 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
           {.address = r.address, .status = final.status_code, .diagnostic = r.reply, .expired = true, .source = r.source});
     }
     if (send_dsn(*msg, std::move(expired))) {
-      if (auto s = spool_.remove(id); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);
-      (*log_)(LogLevel::kInfo, id + ": removed");
-      forget(id);
+      remove_delivered(id);
       co_return;
     }
   }
   const auto& retry = pol.relay.retry_seconds;
   st.next_attempt = unix_now() + retry[std::min<std::size_t>(st.attempts - 1, retry.size() - 1)];
   if (auto s = spool_.save_state(id, st); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);
-  set_next(id, st.next_attempt);
+  schedule_.set(id, st.next_attempt);
   log_->debug("queue", id + ": attempt " + std::to_string(st.attempts) + " left " + std::to_string(deferred.size()) +
                            " recipient(s) deferred; next attempt in " + std::to_string(st.next_attempt - unix_now()) + " s");
+}
+
+// Every recipient is done (sent, bounced or expired, with its DSN queued).
+void QueueRunner::remove_delivered(const std::string& id) {
+  if (auto s = spool_.remove(id); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);
+  (*log_)(LogLevel::kInfo, id + ": removed");
+  forget(id);
 }
 
 // ---- administration ----
@@ -371,7 +372,7 @@ QueueAnswer QueueRunner::release(const std::string& id) {
   st.held = false;
   st.next_attempt = 0;
   if (auto s = spool_.save_state(id, st); !s) return {.ok = false, .text = s.error().message + "\n"};
-  set_next(id, 0);
+  schedule_.set(id, 0);
   wake();
   (*log_)(LogLevel::kInfo, id + ": released by the administrator");
   return {.ok = true, .text = id + ": released\n"};
@@ -380,13 +381,13 @@ QueueAnswer QueueRunner::release(const std::string& id) {
 QueueAnswer QueueRunner::flush(const std::string& id) {
   if (!queued(id)) return {.ok = false, .text = id + ": no such message in the queue\n"};
   if (spool_.state(id).held) return {.ok = false, .text = id + ": held; release it to deliver it\n"};
-  set_next(id, 0);
+  schedule_.set(id, 0);
   wake();
   return {.ok = true, .text = id + ": scheduled now\n"};
 }
 
 std::size_t QueueRunner::flush_all() {
-  for (const auto& id : schedule_.ids()) set_next(id, 0);
+  for (const auto& id : schedule_.ids()) schedule_.set(id, 0);
   wake();
   return schedule_.size();
 }

@@ -97,12 +97,12 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   boost::asio::awaitable<void> process(std::string id);
   Destinations destinations(const QueueConfig& config, const std::vector<std::string>& recipients) const;
   bool startable(const std::string& id) const;
-  void set_next(const std::string& id, std::int64_t when);
   void forget(const std::string& id);
   void wake() { tick_.cancel(); }
   void finish_recipient(const std::string& id, QueueState& st, const RecipientResult& r, const TlsOutcome* last);
   bool send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> failed);
   void end_delivery(const std::string& id);
+  void remove_delivered(const std::string& id);
   void remove_now(const std::string& id);
   void hold_now(const std::string& id);
   QueueAnswer now_or_after(const std::string& id, std::set<std::string>& after, void (QueueRunner::*now)(const std::string&),
