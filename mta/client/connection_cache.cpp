@@ -41,9 +41,7 @@ asio::awaitable<void> ConnectionCache::expire(std::shared_ptr<Shelf> shelf, std:
 
 asio::awaitable<void> ConnectionCache::quit(std::unique_ptr<SmtpConnection> connection) {
   // QUIT's reply changes nothing; a short deadline keeps a dead peer from holding us.
-  if (auto w = co_await connection->write("QUIT\r\n", std::chrono::seconds(5)); w) {
-    (void)co_await connection->read_reply(std::chrono::seconds(5));
-  }
+  (void)co_await connection->command("QUIT", std::chrono::seconds(5));
   co_await connection->shutdown();
 }
 

@@ -4,16 +4,8 @@
 #include <algorithm>
 
 namespace sealpost::mta {
-namespace {
 
 namespace asio = boost::asio;
-
-asio::awaitable<Result<Reply>> command(SmtpConnection& conn, const std::string& line, SmtpConnection::Clock::duration timeout) {
-  if (auto w = co_await conn.write(line + "\r\n", timeout); !w) co_return w.error();
-  co_return co_await conn.read_reply(timeout);
-}
-
-}  // namespace
 
 std::string base64(std::string_view in) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -33,12 +25,12 @@ asio::awaitable<Result<Reply>> authenticate(SmtpConnection& conn, const policy::
                                             SmtpConnection::Clock::duration timeout) {
   const auto offers = [&](std::string_view m) { return std::find(caps.auth.begin(), caps.auth.end(), m) != caps.auth.end(); };
   if (offers("PLAIN") || !offers("LOGIN")) {
-    co_return co_await command(conn, "AUTH PLAIN " + base64(std::string(1, '\0') + c.user + std::string(1, '\0') + c.password),
-                               timeout);
+    co_return co_await conn.command("AUTH PLAIN " + base64(std::string(1, '\0') + c.user + std::string(1, '\0') + c.password),
+                                    timeout);
   }
-  Result<Reply> r = co_await command(conn, "AUTH LOGIN", timeout);
-  if (r && r->code == 334) r = co_await command(conn, base64(c.user), timeout);
-  if (r && r->code == 334) r = co_await command(conn, base64(c.password), timeout);
+  Result<Reply> r = co_await conn.command("AUTH LOGIN", timeout);
+  if (r && r->code == 334) r = co_await conn.command(base64(c.user), timeout);
+  if (r && r->code == 334) r = co_await conn.command(base64(c.password), timeout);
   co_return r;
 }
 

@@ -118,6 +118,12 @@ asio::awaitable<Status> SmtpConnection::write(std::string_view data, Clock::dura
   co_return co_await write_raw(tls_->take_output(), timeout);
 }
 
+asio::awaitable<Result<Reply>> SmtpConnection::command(std::string line, Clock::duration timeout) {
+  line += "\r\n";
+  if (auto w = co_await write(line, timeout); !w) co_return w.error();
+  co_return co_await read_reply(timeout);
+}
+
 asio::awaitable<Status> SmtpConnection::start_tls(tls::TlsClientContext& context, tls::TlsClientConfig config,
                                                   Clock::duration timeout) {
   const auto deadline = Clock::now() + timeout;

@@ -31,6 +31,8 @@ class SmtpConnection {
   // Reads one whole (possibly multi-line) reply.
   boost::asio::awaitable<Result<Reply>> read_reply(Clock::duration timeout);
   boost::asio::awaitable<Status> write(std::string_view data, Clock::duration timeout);
+  // One command line (CRLF added) and its reply, each within `timeout`.
+  boost::asio::awaitable<Result<Reply>> command(std::string line, Clock::duration timeout);
 
   // True when unread bytes are buffered: after a STARTTLS 220 that is response injection.
   bool has_unread_input() const { return !in_.empty(); }

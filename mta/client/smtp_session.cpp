@@ -118,11 +118,6 @@ class Session {
     return false;
   }
 
-  asio::awaitable<Result<Reply>> command(std::string line, std::chrono::milliseconds timeout) {
-    if (auto w = co_await conn_->write(line + "\r\n", timeout); !w) co_return w.error();
-    co_return co_await conn_->read_reply(timeout);
-  }
-
   asio::awaitable<bool> connect() {
     result_.outcome.stage = OutcomeStage::kConnect;
     const asio::ip::tcp::endpoint ep(req_.target.address, req_.target.port);
@@ -150,7 +145,7 @@ class Session {
 
   asio::awaitable<bool> ehlo() {
     result_.outcome.stage = OutcomeStage::kEhlo;
-    auto r = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
+    auto r = co_await conn_->command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!r) co_return broken(OutcomeStage::kEhlo, "4.4.2", "EHLO to " + where() + ": " + r.error().message);
     if (r->code == 250) {
       caps_ = parse_ehlo(*r);
@@ -159,7 +154,7 @@ class Session {
     if (!r->permanent())
       co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*r, "4.0.0"), "EHLO refused by " + where() + ": " + r->summary());
     // RFC 5321 §3.2: a server that does not know EHLO gets HELO, and offers no extensions.
-    auto h = co_await command("HELO " + ctx_.helo_name, ctx_.timeouts.command);
+    auto h = co_await conn_->command("HELO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!h) co_return broken(OutcomeStage::kEhlo, "4.4.2", "HELO to " + where() + ": " + h.error().message);
     if (h->code != 250)
       co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*h, "4.0.0"), "HELO refused by " + where() + ": " + h->summary());
@@ -199,7 +194,7 @@ class Session {
       co_return tls_failed(Stage::kStarttlsOffer, "");
     }
     result_.outcome.stage = OutcomeStage::kStarttlsReply;
-    auto r = co_await command("STARTTLS", ctx_.timeouts.command);
+    auto r = co_await conn_->command("STARTTLS", ctx_.timeouts.command);
     if (!r) co_return broken(OutcomeStage::kStarttlsReply, "4.4.2", "STARTTLS to " + where() + ": " + r.error().message);
     if (r->code != 220) {
       result_.outcome.starttls = StartTls::kRefused;
@@ -213,7 +208,7 @@ class Session {
     // RFC 3207 §4.2: forget everything learned in clear, and ask again.
     caps_ = {};
     result_.outcome.stage = OutcomeStage::kEhlo;
-    auto e = co_await command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
+    auto e = co_await conn_->command("EHLO " + ctx_.helo_name, ctx_.timeouts.command);
     if (!e) co_return broken(OutcomeStage::kEhlo, "4.4.2", "EHLO after STARTTLS to " + where() + ": " + e.error().message);
     if (e->code != 250)
       co_return host_failed(OutcomeStage::kEhlo, enhanced_or(*e, "4.0.0"),
@@ -288,9 +283,9 @@ class Session {
         co_return host_failed(OutcomeStage::kMail, "4.4.2", "MAIL to " + where() + ": " + w.error().message);
       for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_->read_reply(t.command));
     } else {
-      replies.push_back(co_await command(commands[0], t.command));
+      replies.push_back(co_await conn_->command(commands[0], t.command));
       for (std::size_t i = 1; i < commands.size() && replies.front() && replies.front()->positive(); ++i) {
-        replies.push_back(co_await command(commands[i], t.command));
+        replies.push_back(co_await conn_->command(commands[i], t.command));
       }
     }
     const auto& m = replies.front();
@@ -333,7 +328,7 @@ class Session {
       co_return true;
     }
     result_.outcome.stage = OutcomeStage::kData;
-    auto d = co_await command("DATA", t.data_start);
+    auto d = co_await conn_->command("DATA", t.data_start);
     if (!d) co_return broken(OutcomeStage::kData, "4.4.2", "DATA to " + where() + ": " + d.error().message);
     if (d->code != 354) {
       set_accepted(*d, "DATA");
@@ -352,7 +347,7 @@ class Session {
   // RFC 5321 §4.1.1.5: a transaction that will not reach DATA is aborted with RSET, so the
   // server discards its state before QUIT (and, with connection reuse, before the next one).
   asio::awaitable<void> reset() {
-    auto r = co_await command("RSET", ctx_.timeouts.command);
+    auto r = co_await conn_->command("RSET", ctx_.timeouts.command);
     if (!r) broken_ = true;
   }
 
@@ -388,7 +383,8 @@ class Session {
     }
     // A connection abandoned for response injection is aborted, not spoken to again (§7).
     if (!broken_ && result_.outcome.starttls != StartTls::kInjection && result_.outcome.starttls != StartTls::kFailed) {
-      auto r = co_await command("QUIT", std::chrono::milliseconds(std::min<std::int64_t>(ctx_.timeouts.command.count(), 10'000)));
+      auto r = co_await conn_->command("QUIT",
+                                       std::chrono::milliseconds(std::min<std::int64_t>(ctx_.timeouts.command.count(), 10'000)));
       (void)r;  // the mail is already accepted or not: QUIT's reply changes nothing
     }
     co_await conn_->shutdown();

@@ -1,8 +1,6 @@
 // See relay.h.
 #include "mta/daemon/relay.h"
 
-#include "policy/domain_name.h"
-
 namespace sealpost::mta {
 
 struct Relay::ClientShared {

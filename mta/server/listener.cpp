@@ -72,6 +72,7 @@ asio::awaitable<void> Listener::accept_loop(tcp::acceptor& acceptor) {
 
 asio::awaitable<void> Listener::serve(tcp::socket socket) {
   const auto self = shared_from_this();  // the listener outlives this session
+  const LogSink& log = *log_;
   ++open_;
   ++total_;
   struct Leave {
@@ -94,10 +95,9 @@ asio::awaitable<void> Listener::serve(tcp::socket socket) {
   for (const auto& net : cfg->relay_networks) relay = relay || (addr && net.contains(*addr));
   InboundSession s({.hostname = cfg->hostname, .limits = cfg->limits, .starttls = cfg->tls != nullptr},
                    {.address = ip, .relay_allowed = relay});
-  (*log_)(LogLevel::kInfo, "connect from [" + ip + "]" + (relay ? "" : " (not in relay networks)"));
+  log(LogLevel::kInfo, "connect from [" + ip + "]" + (relay ? "" : " (not in relay networks)"));
   (void)co_await conn.write(s.greeting());
 
-  const LogSink& log = *log_;
   LineFramer framer;
   for (;;) {
     auto text = co_await conn.read(kIdleTimeout);
