@@ -12,20 +12,26 @@ void DestinationControls::merge(const DestinationControls& other) {
   if (other.max_connections) max_connections = other.max_connections;
   if (other.max_messages_per_connection) max_messages_per_connection = other.max_messages_per_connection;
   if (other.max_recipients_per_message) max_recipients_per_message = other.max_recipients_per_message;
+  if (other.dane) dane = other.dane;
+  if (other.dane_insecure_mx) dane_insecure_mx = other.dane_insecure_mx;
 }
 
 EffectiveDestination DestConfig::complete(std::string entry, const DestinationControls& c) const {
   DestinationControls d{.tls = kDefaultTls,
                         .max_connections = kDefaultMaxConnections,
                         .max_messages_per_connection = kDefaultMaxMessagesPerConnection,
-                        .max_recipients_per_message = kDefaultMaxRecipientsPerMessage};
+                        .max_recipients_per_message = kDefaultMaxRecipientsPerMessage,
+                        .dane = kDefaultDane,
+                        .dane_insecure_mx = kDefaultDaneInsecureMx};
   d.merge(default_);
   d.merge(c);
   return {.entry = std::move(entry),
           .tls = *d.tls,
           .max_connections = *d.max_connections,
           .max_messages_per_connection = *d.max_messages_per_connection,
-          .max_recipients_per_message = *d.max_recipients_per_message};
+          .max_recipients_per_message = *d.max_recipients_per_message,
+          .dane = *d.tls == TlsSetting::kNo ? DaneMode::kOff : *d.dane,
+          .dane_insecure_mx = *d.dane_insecure_mx};
 }
 
 EffectiveDestination DestConfig::lookup(std::string_view destination) const {
@@ -78,22 +84,41 @@ constexpr std::string_view kTls = "tls";
 constexpr std::string_view kMaxConnections = "max-connections";
 constexpr std::string_view kMaxMessages = "max-messages-per-connection";
 constexpr std::string_view kMaxRecipients = "max-recipients-per-message";
+constexpr std::string_view kDane = "dane";
+constexpr std::string_view kDaneInsecureMx = "dane-insecure-mx";
+
+// A key whose value is one word of a fixed set; absent: nullopt.
+template <class E>
+Result<std::optional<E>> optional_word(std::string_view source, const toml::table& t, std::string_view entry,
+                                       std::string_view key, std::optional<E> (*parse)(std::string_view),
+                                       std::string_view words) {
+  const toml::node* node = t.get(key);
+  if (!node) return std::optional<E>{};
+  const auto word = node->value<std::string>();
+  const auto value = word ? parse(*word) : std::nullopt;
+  if (!value) {
+    return Error{toml_reader::at(source, *node) + "entry '" + std::string(entry) + "': key '" + std::string(key) +
+                 "' must be one of " + std::string(words)};
+  }
+  return std::optional<E>{*value};
+}
 
 Result<DestinationControls> parse_entry(std::string_view source, const toml::table& t, std::string_view entry) {
   namespace tr = toml_reader;
-  if (auto s = tr::check_keys(source, t, entry, {kTls, kMaxConnections, kMaxMessages, kMaxRecipients}); !s) {
+  if (auto s = tr::check_keys(source, t, entry, {kTls, kMaxConnections, kMaxMessages, kMaxRecipients, kDane, kDaneInsecureMx});
+      !s) {
     return s.error();
   }
   DestinationControls c;
-  if (const toml::node* node = t.get(kTls)) {
-    const auto word = node->value<std::string>();
-    const auto setting = word ? parse_tls_setting(*word) : std::nullopt;
-    if (!setting) {
-      return Error{tr::at(source, *node) + "entry '" + std::string(entry) + "': key 'tls' must be one of " +
-                   std::string(kTlsSettingWords)};
-    }
-    c.tls = setting;
-  }
+  auto tls = optional_word(source, t, entry, kTls, parse_tls_setting, kTlsSettingWords);
+  if (!tls) return tls.error();
+  auto dane = optional_word(source, t, entry, kDane, parse_dane_mode, kDaneModeWords);
+  if (!dane) return dane.error();
+  auto insecure_mx = optional_word(source, t, entry, kDaneInsecureMx, parse_dane_insecure_mx, kDaneInsecureMxWords);
+  if (!insecure_mx) return insecure_mx.error();
+  c.tls = *tls;
+  c.dane = *dane;
+  c.dane_insecure_mx = *insecure_mx;
   auto conns = tr::optional_count(source, t, entry, kMaxConnections, 1, kMaxConnectionsLimit);
   if (!conns) return conns.error();
   auto msgs = tr::optional_count(source, t, entry, kMaxMessages, 1, kMaxMessagesPerConnectionLimit);
@@ -115,6 +140,10 @@ void write_entry(std::string& out, std::string_view key, const DestinationContro
   }
   if (c.max_recipients_per_message) {
     out += std::string(kMaxRecipients) + " = " + std::to_string(*c.max_recipients_per_message) + "\n";
+  }
+  if (c.dane) out += std::string(kDane) + " = " + toml_reader::quoted(to_string(*c.dane)) + "\n";
+  if (c.dane_insecure_mx) {
+    out += std::string(kDaneInsecureMx) + " = " + toml_reader::quoted(to_string(*c.dane_insecure_mx)) + "\n";
   }
 }
 
@@ -146,7 +175,8 @@ std::string serialize_destconfig(const DestConfig& config) {
   std::string out =
       "# Sealpost per-destination TLS policy (sealpost destconfig). Keys: example.com, .example.com\n"
       "# (subdomains), an IP address, or default. tls: " +
-      std::string(kTlsSettingWords) + ".\n\n";
+      std::string(kTlsSettingWords) + ".\n# dane: " + std::string(kDaneModeWords) +
+      "; dane-insecure-mx: " + std::string(kDaneInsecureMxWords) + ".\n\n";
   write_entry(out, DestConfig::kDefaultKey, config.default_entry());
   for (const auto& [key, c] : config.entries()) {
     out += "\n";

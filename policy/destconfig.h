@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "policy/dane.h"
 #include "policy/result.h"
 #include "policy/tls_setting.h"
 
@@ -19,6 +20,10 @@ namespace sealpost::policy {
 // default_destination_concurrency_limit; the ESA's 50 messages per connection and 50
 // recipients per message (Postfix: smtp_destination_recipient_limit = 50).
 inline constexpr TlsSetting kDefaultTls = TlsSetting::kPreferred;
+// DANE-MTA-STS.md §0/§1: opportunistic DANE, and DANE below an insecure MX (Postfix's defaults).
+// Inert until [dns] dnssec = "trust-ad" declares a validating resolver.
+inline constexpr DaneMode kDefaultDane = DaneMode::kOpportunistic;
+inline constexpr DaneInsecureMx kDefaultDaneInsecureMx = DaneInsecureMx::kDane;
 inline constexpr std::uint32_t kDefaultMaxConnections = 20;
 inline constexpr std::uint32_t kDefaultMaxMessagesPerConnection = 50;
 inline constexpr std::uint32_t kDefaultMaxRecipientsPerMessage = 50;
@@ -32,6 +37,8 @@ struct DestinationControls {
   std::optional<std::uint32_t> max_connections;
   std::optional<std::uint32_t> max_messages_per_connection;
   std::optional<std::uint32_t> max_recipients_per_message;
+  std::optional<DaneMode> dane;
+  std::optional<DaneInsecureMx> dane_insecure_mx;
 
   // Fields set in `other` replace ours.
   void merge(const DestinationControls& other);
@@ -44,6 +51,8 @@ struct EffectiveDestination {
   std::uint32_t max_connections;
   std::uint32_t max_messages_per_connection;
   std::uint32_t max_recipients_per_message;
+  DaneMode dane;  // kOff whenever tls is `no` (§0)
+  DaneInsecureMx dane_insecure_mx;
 };
 
 class DestConfig {
@@ -75,7 +84,7 @@ class DestConfig {
 
 // The file format (etc/destconfig.toml): a table per entry, `[default]` and e.g.
 // `["example.com"]` with keys tls, max-connections, max-messages-per-connection,
-// max-recipients-per-message. Unknown, duplicate and ill-typed keys are errors naming
+// max-recipients-per-message, dane, dane-insecure-mx. Unknown, duplicate and ill-typed keys are errors naming
 // source, line, entry and key.
 Result<DestConfig> parse_destconfig(std::string_view text, std::string_view source);
 std::string serialize_destconfig(const DestConfig& config);

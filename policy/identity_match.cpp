@@ -54,6 +54,26 @@ class Matcher {
 
 bool is_kind(const PresentedId& p, PresentedKind k) { return p.kind == k; }
 
+// §9 / RFC 6125 §6.4.4: CN-IDs only when the certificate has no dNSName at all — a
+// certificate whose DNS-IDs all fail (or are malformed) never falls back to its CN. One rule
+// per source, named prefix + the source.
+IdentityResult match_names_in_order(const std::vector<PresentedId>& presented, const std::vector<ReferenceId>& refs,
+                                    std::initializer_list<RefSource> order, std::string_view prefix) {
+  using K = PresentedKind;
+  IdentityResult out;
+  Matcher m(presented, refs, out);
+  const bool has_dns_id =
+      std::any_of(presented.begin(), presented.end(), [](const PresentedId& p) { return is_kind(p, K::kDnsId); });
+  const K name_kind = has_dns_id ? K::kDnsId : K::kCnId;
+  const auto use = [name_kind](const PresentedId& p) { return p.kind == name_kind || p.kind == K::kIpId; };
+  for (const RefSource s : order) {
+    if (m.rule(std::string(prefix) + std::string(to_string(s)), s, use)) return out;
+  }
+  out.reason = std::string("no ") + (has_dns_id ? "DNS-ID" : "CN-ID (the certificate has no DNS-ID)") +
+               " matched a trusted reference identifier";
+  return out;
+}
+
 }  // namespace
 
 IdentityResult match_identity(IdentityRules rules, const std::vector<PresentedId>& presented,
@@ -70,19 +90,14 @@ IdentityResult match_identity(IdentityRules rules, const std::vector<PresentedId
     if (!done) out.reason = "no presented identifier matched the recipient domain or a forward-confirmed PTR name";
     return out;
   }
-  // §9 / RFC 6125 §6.4.4: CN-IDs only when the certificate has no dNSName at all — a
-  // certificate whose DNS-IDs all fail (or are malformed) never falls back to its CN.
-  const bool has_dns_id =
-      std::any_of(presented.begin(), presented.end(), [](const PresentedId& p) { return is_kind(p, K::kDnsId); });
-  const K name_kind = has_dns_id ? K::kDnsId : K::kCnId;
-  const auto use = [name_kind](const PresentedId& p) { return p.kind == name_kind || p.kind == K::kIpId; };
-  for (const RefSource s :
-       {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kRouteHost, RefSource::kRouteIp, RefSource::kPtrHost}) {
-    if (m.rule(to_string(s), s, use)) return out;
-  }
-  out.reason = std::string("no ") + (has_dns_id ? "DNS-ID" : "CN-ID (the certificate has no DNS-ID)") +
-               " matched a trusted reference identifier";
-  return out;
+  return match_names_in_order(
+      presented, refs,
+      {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kRouteHost, RefSource::kRouteIp, RefSource::kPtrHost}, "");
+}
+
+IdentityResult match_dane_identity(const std::vector<PresentedId>& presented, const std::vector<ReferenceId>& refs) {
+  return match_names_in_order(presented, refs, {RefSource::kTlsaBase, RefSource::kMxHost, RefSource::kRecipientDomain},
+                              "dane-ta:");
 }
 
 }  // namespace sealpost::policy

@@ -36,4 +36,9 @@ NameMatch compare_identifiers(const PresentedId& presented, const ReferenceId& r
 IdentityResult match_identity(IdentityRules rules, const std::vector<PresentedId>& presented,
                               const std::vector<ReferenceId>& refs);
 
+// DANE-TA's name check (RFC 7672 §3.2.3): the same presented-ID logic as §9 (CN-IDs only
+// without a DNS-ID), against the REF-IDs from tlsa-base, mx-host and recipient-domain in that
+// order; rules "dane-ta:" + the source.
+IdentityResult match_dane_identity(const std::vector<PresentedId>& presented, const std::vector<ReferenceId>& refs);
+
 }  // namespace sealpost::policy

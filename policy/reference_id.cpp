@@ -150,13 +150,14 @@ std::string_view to_string(RefSource source) {
     case RefSource::kPtrHost: return "ptr-host";
     case RefSource::kRouteHost: return "route-host";
     case RefSource::kRouteIp: return "route-ip";
+    case RefSource::kTlsaBase: return "tlsa-base";
   }
   return "?";
 }
 
 std::optional<RefSource> parse_ref_source(std::string_view text) {
-  for (const RefSource r :
-       {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost, RefSource::kRouteIp}) {
+  for (const RefSource r : {RefSource::kRecipientDomain, RefSource::kMxHost, RefSource::kPtrHost, RefSource::kRouteHost,
+                            RefSource::kRouteIp, RefSource::kTlsaBase}) {
     if (to_string(r) == text) return r;
   }
   return std::nullopt;

@@ -14,7 +14,8 @@
 
 namespace sealpost::policy {
 
-enum class RefSource { kRecipientDomain, kMxHost, kPtrHost, kRouteHost, kRouteIp };
+// kTlsaBase: the TLSA base domain, a REF-ID of DANE-TA only (policy/dane.h).
+enum class RefSource { kRecipientDomain, kMxHost, kPtrHost, kRouteHost, kRouteIp, kTlsaBase };
 
 struct ReferenceId {
   RefSource source;

@@ -146,9 +146,15 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   c.spool_directory = *spool_dir;
 
   SEALPOST_TRY(dns, section("dns"));
-  if (auto s = toml_reader::check_keys(source, **dns, "[dns]", {"servers"}); !s) return s.error();
+  if (auto s = toml_reader::check_keys(source, **dns, "[dns]", {"servers", "dnssec"}); !s) return s.error();
   SEALPOST_TRY(servers, strings(source, **dns, "dns", "servers"));
   c.dns_servers = *servers;
+  SEALPOST_TRY(dnssec, get<std::string>(source, **dns, "dns", "dnssec", "off"));
+  if (*dnssec != "off" && *dnssec != "trust-ad") {
+    return Error{std::string(source) + ": [dns] dnssec must be \"off\" or \"trust-ad\", not \"" + escape_for_display(*dnssec) +
+                 "\""};
+  }
+  c.dnssec_trust_ad = *dnssec == "trust-ad";
 
   SEALPOST_TRY(delivery, section("delivery"));
   if (auto s = toml_reader::check_keys(source, **delivery, "[delivery]",

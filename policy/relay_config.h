@@ -34,6 +34,10 @@ struct RelayConfig {
 
   std::string spool_directory = "/var/spool/sealpost";
   std::vector<std::string> dns_servers;  // empty: /etc/resolv.conf
+  // [dns] dnssec (DANE-MTA-STS.md §1 rule 1): "trust-ad" believes the AD bit of the servers
+  // above, which the operator declares validating (on loopback or over a secure channel);
+  // "off" (default) never does, and DANE is inert.
+  bool dnssec_trust_ad = false;
 
   std::uint16_t smtp_port = 25;                                           // the port of MX hosts (tests change it)
   std::vector<std::uint32_t> retry_seconds = {60, 300, 900, 1800, 3600};  // then the last, again

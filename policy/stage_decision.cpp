@@ -53,6 +53,8 @@ Decision decide(TlsSetting s, const StageFailure& f) {
                      /*fallback=*/true);
       }
       return host_failed(f, "4.7.5", with_detail("TLS handshake with " + where(f) + " failed", f));
+    case Stage::kTlsaLookup:
+    case Stage::kDane: return decide(s, DaneState::kNone, f);
     case Stage::kChain:
     case Stage::kIdentity: {
       const std::string what =
@@ -63,6 +65,49 @@ Decision decide(TlsSetting s, const StageFailure& f) {
       }
       return host_failed(f, "4.7.5", with_detail(what, f));
     }
+  }
+  return host_failed(f, "4.7.0", "unknown TLS stage");
+}
+
+Decision decide(TlsSetting s, DaneState dane, const StageFailure& f) {
+  const bool tls_stage = f.stage != Stage::kTlsaLookup && f.stage != Stage::kDane;
+  if (s == TlsSetting::kNo || (dane == DaneState::kNone && tls_stage)) return decide(s, f);
+  const std::string port = f.port == 0 ? "" : ":" + std::to_string(f.port);
+  switch (dane) {
+    case DaneState::kTempfail:
+      // RFC 7672 §2.1.2: never plaintext; the next MX, or a deferral.
+      return host_failed(f, "4.7.5", with_detail("TLSA lookup error for " + where(f) + port, f));
+    case DaneState::kRequired:
+      // RFC 7672 §6: mandatory DANE without usable TLSA records.
+      return host_failed(f, "4.7.5", with_detail("DANE is required, but " + where(f) + port + " has no usable TLSA record", f));
+    case DaneState::kNone:
+      if (f.stage == Stage::kTlsaLookup) return go_on(Action::kContinue, "no DANE for " + where(f));
+      return host_failed(f, "4.7.5", with_detail("no DANE for " + where(f), f));  // kDane cannot arise: fail closed
+    case DaneState::kUsable:
+    case DaneState::kUnusable: break;
+  }
+  const bool usable = dane == DaneState::kUsable;
+  const std::string by = usable ? " (DANE: usable TLSA records)" : " (DANE: TLSA records, none usable)";
+  switch (f.stage) {
+    case Stage::kTlsaLookup:
+      return go_on(Action::kContinue, std::string(usable ? "DANE" : "DANE, unauthenticated") + " for " + where(f));
+    case Stage::kStarttlsOffer:
+    case Stage::kStarttlsReply:
+    case Stage::kHandshake: {
+      // TLS is mandatory on this host: the rows of `required`, and no clear retry (§0).
+      Decision d = decide(requires_tls(s) ? s : TlsSetting::kRequired, f);
+      d.reason += by;
+      return d;
+    }
+    case Stage::kStarttlsInjection: return decide(s, f);
+    case Stage::kChain:
+    case Stage::kIdentity:
+      // Usable TLSA replaces the ESA rules (decision); unusable keeps them as the setting says.
+      if (usable) return go_on(Action::kContinue, "chain and identity rules replaced by DANE for " + where(f));
+      return decide(s, f);
+    case Stage::kDane:
+      if (!usable) return host_failed(f, "4.7.5", with_detail("no usable TLSA record for " + where(f), f));
+      return host_failed(f, "4.7.5", with_detail("certificate not trusted by the TLSA records of " + where(f) + port, f));
   }
   return host_failed(f, "4.7.0", "unknown TLS stage");
 }
@@ -80,6 +125,8 @@ std::string_view to_string(Stage stage) {
     case Stage::kHandshake: return "handshake";
     case Stage::kChain: return "chain";
     case Stage::kIdentity: return "identity";
+    case Stage::kTlsaLookup: return "tlsa-lookup";
+    case Stage::kDane: return "dane";
   }
   return "?";
 }

@@ -4,8 +4,10 @@
 // connection where STARTTLS was answered 220 (RFC 3207 §4.1, §5).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
+#include "policy/dane.h"
 #include "policy/tls_setting.h"
 
 namespace sealpost::policy {
@@ -17,6 +19,8 @@ enum class Stage {
   kHandshake,          // TLS handshake failed after the 220
   kChain,              // chain not anchored / expired / bad signature
   kIdentity,           // no REF-ID matched
+  kTlsaLookup,         // before connecting: the host's DANE state (tempfail, dane-required)
+  kDane,               // no usable TLSA record matched the presented chain
 };
 
 enum class Action {
@@ -33,6 +37,7 @@ struct StageFailure {
   std::string ip;      // e.g. "192.0.2.1"
   std::string detail;  // e.g. the server's reply, Botan's alert, the chain error
   bool more_hosts = false;
+  std::uint16_t port = 0;  // named in DANE reasons ("TLSA lookup error for HOST[IP]:PORT"); 0: left out
 };
 
 struct Decision {
@@ -43,6 +48,13 @@ struct Decision {
 };
 
 Decision decide(TlsSetting setting, const StageFailure& failure);
+
+// The same with the host's DANE state (DANE-MTA-STS.md §0): tempfail and dane-required skip
+// the host at kTlsaLookup; usable and unusable make TLS mandatory on the host (no clear text,
+// no clear retry); usable replaces the chain and identity rules by kDane; unusable keeps them
+// as the setting says. tls = no ignores DANE. kTlsaLookup is a failure only for tempfail and
+// dane-required: for the other states the host may be tried (kContinue).
+Decision decide(TlsSetting setting, DaneState dane, const StageFailure& failure);
 
 // The deferral at queue expiry turns into a bounce with the same reason, class 5 (§7):
 // "4.7.5 certificate identity did not match: …" → "5.7.5 …".

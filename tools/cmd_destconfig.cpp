@@ -29,6 +29,10 @@ SETTINGS:
   --max-connections N               concurrent connections to the destination (1-1000)
   --max-messages-per-connection N   messages sent over one connection (1-10000)
   --max-recipients-per-message N    recipients per message transaction (1-1000)
+  --dane off|opportunistic|mandatory
+                                    DANE (RFC 7672) for the destination's MX hosts; inert
+                                    until sealpost.toml [dns] dnssec = "trust-ad"
+  --dane-insecure-mx dane|skip      DANE for a signed host below an unsigned MX RRset
 
 FILE defaults to ETC/destconfig.toml.
 )";
@@ -42,6 +46,8 @@ constexpr OptionSpec kOptions[] = {
     {.name = "max-connections", .takes_value = true},
     {.name = "max-messages-per-connection", .takes_value = true},
     {.name = "max-recipients-per-message", .takes_value = true},
+    {.name = "dane", .takes_value = true},
+    {.name = "dane-insecure-mx", .takes_value = true},
 };
 
 Result<policy::DestinationControls> settings(const Args& args) {
@@ -49,6 +55,14 @@ Result<policy::DestinationControls> settings(const Args& args) {
   if (const auto t = args.get("tls")) {
     c.tls = policy::parse_tls_setting(*t);
     if (!c.tls) return Error{"--tls must be one of " + std::string(policy::kTlsSettingWords)};
+  }
+  if (const auto d = args.get("dane")) {
+    c.dane = policy::parse_dane_mode(*d);
+    if (!c.dane) return Error{"--dane must be one of " + std::string(policy::kDaneModeWords)};
+  }
+  if (const auto d = args.get("dane-insecure-mx")) {
+    c.dane_insecure_mx = policy::parse_dane_insecure_mx(*d);
+    if (!c.dane_insecure_mx) return Error{"--dane-insecure-mx must be one of " + std::string(policy::kDaneInsecureMxWords)};
   }
   auto conns = count_option(args, "max-connections", 1, policy::kMaxConnectionsLimit);
   if (!conns) return conns.error();
@@ -70,25 +84,31 @@ nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::Dest
   if (own.max_connections) set.push_back("max-connections");
   if (own.max_messages_per_connection) set.push_back("max-messages-per-connection");
   if (own.max_recipients_per_message) set.push_back("max-recipients-per-message");
+  if (own.dane) set.push_back("dane");
+  if (own.dane_insecure_mx) set.push_back("dane-insecure-mx");
   return {{"destination", e.entry},
           {"tls", policy::to_string(e.tls)},
           {"max_connections", e.max_connections},
           {"max_messages_per_connection", e.max_messages_per_connection},
           {"max_recipients_per_message", e.max_recipients_per_message},
+          {"dane", policy::to_string(e.dane)},
+          {"dane_insecure_mx", policy::to_string(e.dane_insecure_mx)},
           {"set_here", set}};
 }
 
 std::string cell(std::uint32_t value, bool own) { return own ? std::to_string(value) : "(" + std::to_string(value) + ")"; }
 
 void print_table(const policy::DestConfig& config) {
-  std::printf("%-32s %-24s %-10s %-10s %-10s\n", "DESTINATION", "TLS", "MAX-CONN", "MSGS/CONN", "RCPTS/MSG");
+  std::printf("%-32s %-24s %-10s %-10s %-10s %s\n", "DESTINATION", "TLS", "MAX-CONN", "MSGS/CONN", "RCPTS/MSG", "DANE");
   const auto row = [&](const std::string& key, const policy::DestinationControls& own) {
     const auto e = *config.effective(key);
     const std::string tls = own.tls ? std::string(policy::to_string(e.tls)) : "(" + std::string(policy::to_string(e.tls)) + ")";
-    std::printf("%-32s %-24s %-10s %-10s %-10s\n", key.c_str(), tls.c_str(),
+    const std::string dane =
+        own.dane ? std::string(policy::to_string(e.dane)) : "(" + std::string(policy::to_string(e.dane)) + ")";
+    std::printf("%-32s %-24s %-10s %-10s %-10s %s\n", key.c_str(), tls.c_str(),
                 cell(e.max_connections, own.max_connections.has_value()).c_str(),
                 cell(e.max_messages_per_connection, own.max_messages_per_connection.has_value()).c_str(),
-                cell(e.max_recipients_per_message, own.max_recipients_per_message.has_value()).c_str());
+                cell(e.max_recipients_per_message, own.max_recipients_per_message.has_value()).c_str(), dane.c_str());
   };
   row(std::string(policy::DestConfig::kDefaultKey), config.default_entry());
   for (const auto& [key, own] : config.entries()) row(key, own);
@@ -104,6 +124,10 @@ void print_entry(const policy::EffectiveDestination& e, const policy::Destinatio
               from(own.max_messages_per_connection.has_value()));
   std::printf("max-recipients-per-message:   %u%s\n", e.max_recipients_per_message,
               from(own.max_recipients_per_message.has_value()));
+  std::printf("dane:                         %s%s\n", std::string(policy::to_string(e.dane)).c_str(),
+              e.tls == policy::TlsSetting::kNo ? "   (tls = no)" : from(own.dane.has_value()));
+  std::printf("dane-insecure-mx:             %s%s\n", std::string(policy::to_string(e.dane_insecure_mx)).c_str(),
+              from(own.dane_insecure_mx.has_value()));
 }
 
 }  // namespace
@@ -120,7 +144,7 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
   if (!control) return fail(kCmd, control.error().message);
   const bool changes = has_settings(*control);
   if (changes && sub != "add" && sub != "edit" && sub != "default") {
-    return fail(kCmd, "'" + sub + "' takes no --tls or --max-* options");
+    return fail(kCmd, "'" + sub + "' takes no --tls, --dane* or --max-* options");
   }
 
   if (sub == "import") {

@@ -30,6 +30,10 @@ Live (connects to every MX host, or to the SMTP route, up to where mail would be
                             the smtproutes entry for DOMAIN (USEDNS: the MX hosts)
   --implicit-tls            TLS from the first byte (RFC 8314), as on port 465
   --dns-server IP[:PORT]    repeatable (default: /etc/resolv.conf)
+  --dnssec off|trust-ad     believe the AD bit of the DNS servers (a validating
+                            resolver) for DANE (default: [dns] dnssec of sealpost.toml)
+  --dane off|opportunistic|mandatory
+                            default: the destconfig dane value for DOMAIN
   --showcerts               print each server's chain as PEM, for 'trust import'
   --helo NAME               EHLO name (default: localhost)
   --timeout SECONDS         per network step (default 30)
@@ -69,6 +73,8 @@ constexpr OptionSpec kOptions[] = {
     {.name = "route", .takes_value = true, .repeatable = true},
     {.name = "implicit-tls"},
     {.name = "dns-server", .takes_value = true, .repeatable = true},
+    {.name = "dnssec", .takes_value = true},
+    {.name = "dane", .takes_value = true},
     {.name = "showcerts"},
     {.name = "helo", .takes_value = true},
     {.name = "timeout", .takes_value = true},

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/config/config_file.h"
+#include "mta/config/relay_config_file.h"
+#include "mta/report/dane_render.h"
 #include "mta/report/trace_render.h"
 #include "policy/destconfig.h"
 #include "policy/domain_name.h"
@@ -41,7 +43,20 @@ Result<policy::EffectiveDestination> destconfig_for(const Context& ctx, const st
   return table->lookup(domain);
 }
 
-bool host_verified(const mta::SessionResult& s) { return s.outcome.trace && s.outcome.trace->verified; }
+bool host_verified(const mta::SessionResult& s) {
+  if (s.outcome.dane && s.outcome.dane->state == policy::DaneState::kUsable) return s.outcome.dane->verified;
+  return s.outcome.trace && s.outcome.trace->verified;
+}
+
+// --dnssec, else sealpost.toml's [dns] dnssec; without a readable sealpost.toml, off.
+Result<bool> dnssec_trusted(const Context& ctx, const Args& args) {
+  if (const auto d = args.get("dnssec")) {
+    if (*d != "off" && *d != "trust-ad") return Error{"--dnssec must be off or trust-ad"};
+    return *d == "trust-ad";
+  }
+  auto relay = mta::load_relay_config(ctx.etc);
+  return relay && relay->dnssec_trust_ad;
+}
 
 void print_text(const mta::DeliveryResult& result, const std::string& domain, policy::TlsSetting setting,
                 const std::string& entry, bool showcerts) {
@@ -56,6 +71,7 @@ void print_text(const mta::DeliveryResult& result, const std::string& domain, po
       std::cout << ", " << o.tls_version << " " << o.tls_cipher << (o.tls_resumed ? ", resumed session" : ", full handshake");
     }
     std::cout << "\n";
+    if (o.dane) std::cout << mta::render_dane_text(*o.dane);
     if (o.trace) std::cout << mta::render_trace_text(*o.trace);
     std::cout << "Outcome: stage " << to_string(o.stage) << ", " << to_string(o.result);
     if (!o.reason.empty()) std::cout << ": " << (o.status.empty() ? "" : o.status + " ") << o.reason;
@@ -91,12 +107,23 @@ int tlsverify_live(const Context& ctx, const Args& args) {
   if (!route) return fail(kCmd, route.error().message);
   auto run = live_run_from(ctx, args);
   if (!run) return fail(kCmd, run.error().message);
+  auto dnssec = dnssec_trusted(ctx, args);
+  if (!dnssec) return fail(kCmd, dnssec.error().message);
+  policy::DaneMode dane = dest->dane;
+  if (const auto d = args.get("dane")) {
+    const auto m = policy::parse_dane_mode(*d);
+    if (!m) return fail(kCmd, "--dane must be one of " + std::string(policy::kDaneModeWords));
+    dane = *m;
+  }
 
   mta::DeliveryRequest request{.recipient_domain = *domain,
                                .setting = setting,
                                .destconfig_entry = dest->entry,
                                .route = std::move(*route),
-                               .mx_port = static_cast<std::uint16_t>(port->value_or(policy::kSmtpPort))};
+                               .mx_port = static_cast<std::uint16_t>(port->value_or(policy::kSmtpPort)),
+                               .dane = setting == policy::TlsSetting::kNo ? policy::DaneMode::kOff : dane,
+                               .dane_insecure_mx = dest->dane_insecure_mx,
+                               .dnssec_trusted = *dnssec};
   auto result = run_delivery(**run, std::move(request));
   if (!result) return fail(kCmd, result.error().message);
 

@@ -3,7 +3,9 @@
 
 #include "dns/mx_lookup.h"
 #include "dns/ptr_lookup.h"
+#include "mta/client/host_dane.h"
 #include "mta/smtp/status_code.h"
+#include "policy/time_format.h"
 
 namespace sealpost::mta {
 
@@ -51,8 +53,27 @@ asio::awaitable<Addresses> resolve_host(dns::Resolver& resolver, const std::stri
 struct Candidate {
   HostTarget target;
   std::vector<policy::IpAddress> addresses;
-  std::string problem;  // why it has no usable address
+  std::string problem;           // why it has no usable address
+  std::optional<HostDane> dane;  // looked up when the host is first tried
 };
+
+// A host DANE refused before any connection (tempfail, dane-required): its outcome record.
+TlsOutcome refused_by_dane(const DeliveryRequest& req, const Candidate& c, const policy::IpAddress& ip, const policy::Decision& d,
+                           bool by_route) {
+  TlsOutcome o{.time = policy::rfc3339_utc(std::chrono::system_clock::now()),
+               .recipient_domain = req.recipient_domain,
+               .setting = req.setting,
+               .via = by_route ? "route" : "mx",
+               .host = c.target.host,
+               .ip = ip.to_string(),
+               .port = c.target.port,
+               .stage = OutcomeStage::kTlsaLookup,
+               .dane = c.dane->trace};
+  o.result = d.action == policy::Action::kDefer ? OutcomeResult::kDeferred : OutcomeResult::kNextHost;
+  o.status = d.status;
+  o.reason = d.reason;
+  return o;
+}
 
 void fill_all(std::vector<RecipientResult>& out, const Envelope* env, RecipientStatus status, std::string code,
               const std::string& reason) {
@@ -71,6 +92,9 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
   DeliveryResult result;
   std::vector<Candidate> candidates;
   policy::DeliveryFacts base{.recipient_domain = req.recipient_domain};
+  // Rule 4: route host names are secure a priori (their A/AAAA must still be); an MX host is
+  // as secure as the MX RRset that named it.
+  bool mx_secure = true;
 
   if (req.route && !req.route->use_dns()) {
     base.route_hosts = req.route->hosts();
@@ -106,6 +130,7 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
         co_return result;
       case dns::MxStatus::kFound: break;
     }
+    mx_secure = mx.authenticated;
     for (const auto& h : mx.hosts) {
       candidates.push_back({.target = {.host = h.name, .port = req.mx_port}, .addresses = h.addresses, .problem = h.problem});
     }
@@ -113,12 +138,12 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
 
   // Every (host, address) pair, in order, bounded.
   struct Attempt {
-    const Candidate* candidate;
+    Candidate* candidate;
     policy::IpAddress ip;
   };
   std::vector<Attempt> plan;
   std::string last_problem;
-  for (const auto& c : candidates) {
+  for (auto& c : candidates) {
     if (c.addresses.empty()) last_problem = c.target.host + ": " + c.problem;
     for (std::size_t i = 0; i < c.addresses.size() && i < kMaxAddressesPerHost; ++i) {
       if (plan.size() < kMaxConnectionAttempts) plan.push_back({&c, c.addresses[i]});
@@ -132,8 +157,42 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
 
   std::string last_status = "4.4.1", last_reason;
   for (std::size_t i = 0; i < plan.size(); ++i) {
-    const Candidate* candidate = plan[i].candidate;
+    Candidate* candidate = plan[i].candidate;
     const policy::IpAddress& ip = plan[i].ip;
+    if (!candidate->dane) {
+      const policy::DaneFacts facts{.setting = req.setting,
+                                    .mode = req.dane,
+                                    .insecure_mx = req.dane_insecure_mx,
+                                    .dnssec_trusted = req.dnssec_trusted,
+                                    .mx_secure = mx_secure};
+      candidate->dane = co_await await_lookup<HostDane>(
+          [&](auto done) { lookup_host_dane(resolver, candidate->target.host, candidate->target.port, facts, done); });
+      const bool other_host_left = std::any_of(plan.begin() + static_cast<std::ptrdiff_t>(i), plan.end(),
+                                               [&](const Attempt& a) { return a.candidate != candidate; });
+      const policy::Decision d = policy::decide(req.setting, candidate->dane->state,
+                                                {.stage = policy::Stage::kTlsaLookup,
+                                                 .host = candidate->target.host,
+                                                 .ip = ip.to_string(),
+                                                 .detail = candidate->dane->trace.reason,
+                                                 .more_hosts = other_host_left || !req.envelope,
+                                                 .port = candidate->target.port});
+      if (d.action == policy::Action::kNextHost || d.action == policy::Action::kDefer) {
+        TlsOutcome o = refused_by_dane(req, *candidate, ip, d, base.by_route());
+        o.destconfig_entry = req.destconfig_entry;
+        if (sink) sink(o);
+        result.attempts.push_back({.verdict = d.action == policy::Action::kDefer ? HostVerdict::kDefer : HostVerdict::kNextHost,
+                                   .outcome = std::move(o),
+                                   .status = d.status,
+                                   .reason = d.reason});
+        last_status = d.status;
+        last_reason = d.reason;
+        candidate->addresses.clear();  // none of its addresses is tried
+      }
+    }
+    if (candidate->addresses.empty()) {
+      if (result.attempts.empty() || result.attempts.back().verdict != HostVerdict::kDefer) continue;
+      break;
+    }
     SessionRequest sr{.target = candidate->target,
                       .setting = req.setting,
                       .facts = base,
@@ -152,7 +211,9 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
                    (candidate->target.implicit_tls ? "implicit" : "starttls") + "|" +
                    (candidate->target.credentials ? candidate->target.credentials->user : "") + "|" +
                    (sr.facts.by_route() ? "route" : "mx");
+    sr.reuse_key += "|dane=" + std::string(policy::to_string(candidate->dane->state));
     sr.max_messages = req.max_messages_per_connection;
+    sr.dane = *candidate->dane;
     boost::system::error_code ec;
     sr.target.address = asio::ip::make_address(ip.to_string(), ec);
     if (ec) continue;

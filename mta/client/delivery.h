@@ -4,6 +4,8 @@
 // decided by policy::decide — next host, one clear retry after a failed handshake under a
 // preferred setting, or a deferral with the last host's reason once every host failed. The
 // PTR names of each address (with their forward answers) are looked up for the REF-IDs.
+// DANE (RFC 7672 §2.2): each host's DANE state before it is tried; a TLSA lookup failure or
+// mandatory DANE without usable records skips the host with 4.7.5, never to clear text.
 // Every connection attempt leaves a TlsOutcome. Untrusted: DNS answers and server replies.
 #pragma once
 
@@ -30,6 +32,11 @@ struct DeliveryRequest {
   std::uint16_t mx_port = 25;                     // tests and tlsverify --port change it
   const Envelope* envelope = nullptr;             // nullptr: probe every host (tlsverify)
   std::uint32_t max_messages_per_connection = 1;  // destconfig; above 1, connections are reused
+  // DANE (policy/dane.h): destconfig's dane and dane-insecure-mx, and whether [dns] dnssec
+  // trusts the resolver's AD bit. Each host's TLSA is looked up just before it is tried.
+  policy::DaneMode dane = policy::DaneMode::kOff;
+  policy::DaneInsecureMx dane_insecure_mx = policy::DaneInsecureMx::kDane;
+  bool dnssec_trusted = false;
 };
 
 struct DeliveryResult {

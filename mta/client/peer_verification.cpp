@@ -3,16 +3,44 @@
 
 namespace sealpost::mta {
 
+namespace {
+
+std::chrono::system_clock::time_point validation_time(const SessionContext& ctx) {
+  return ctx.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : ctx.validation_time;
+}
+
+}  // namespace
+
 Result<policy::VerificationTrace> verify_peer(const SessionContext& ctx, const SessionRequest& req,
                                               const std::vector<tls::Certificate>& chain) {
   auto facts = req.facts;
   facts.connected_ip = policy::IpAddress::parse(req.target.address.to_string());
   facts.ptr = req.ptr;
-  const auto at =
-      ctx.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : ctx.validation_time;
+  const auto at = validation_time(ctx);
   const policy::ChainResult result =
       ctx.trust ? ctx.trust->validate(chain, at) : policy::ChainResult{.ok = false, .error = "no trust store"};
   return policy::verify_certificate(req.setting, result, chain.front().names(), facts);
+}
+
+void verify_dane(const SessionContext& ctx, const SessionRequest& req, const std::vector<tls::Certificate>& chain,
+                 policy::DaneTrace& trace) {
+  const tls::TlsaMatch m = tls::match_tlsa(req.dane.usable, chain, validation_time(ctx));
+  trace.reason = m.reason;
+  if (!m.matched) return;
+  trace.matched = tls::to_string(*m.record);
+  trace.depth = m.depth;
+  if (m.record->usage == 3) {
+    // RFC 7672 §3.1.1: DANE-EE makes no name check.
+    trace.rule = "dane-ee";
+    trace.verified = true;
+    return;
+  }
+  const auto names = policy::match_dane_names(
+      policy::presented_ids(chain.front().names()),
+      {.tlsa_base = trace.tlsa_base, .mx_host = req.target.host, .recipient_domain = req.facts.recipient_domain});
+  trace.reason += names.matched ? "; " + names.reason : ", but the name check failed: " + names.reason;
+  trace.rule = names.rule;
+  trace.verified = names.matched;
 }
 
 }  // namespace sealpost::mta

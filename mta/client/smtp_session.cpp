@@ -8,6 +8,7 @@
 #include "mta/client/peer_verification.h"
 #include "mta/client/smtp_auth.h"
 #include "mta/client/smtp_connection.h"
+#include "mta/smtp/recipient_replies.h"
 #include "policy/domain_name.h"
 #include "policy/time_format.h"
 
@@ -36,6 +37,7 @@ class Session {
     o.ip = req_.target.address.to_string();
     o.port = req_.target.port;
     o.fallback_plaintext = req_.in_clear;
+    if (req_.dane.looked_up || req_.dane.state != policy::DaneState::kNone) o.dane = req_.dane.trace;
   }
 
   asio::awaitable<SessionResult> run() {
@@ -66,6 +68,7 @@ class Session {
     o.tls_cipher = parked.outcome.tls_cipher;
     o.tls_resumed = parked.outcome.tls_resumed;
     o.trace = std::move(parked.outcome.trace);
+    o.dane = std::move(parked.outcome.dane);
     o.connection_reused = true;
     tls_note_ = parked.outcome.reason;
     result_.chain = std::move(parked.chain);
@@ -81,6 +84,7 @@ class Session {
   }
 
  private:
+  bool usable_dane() const { return req_.dane.state == policy::DaneState::kUsable; }
   std::string where() const { return req_.target.host + "[" + req_.target.address.to_string() + "]"; }
 
   // A failure that is not a TLS stage: this host failed, try the next.
@@ -100,11 +104,13 @@ class Session {
 
   // A TLS stage failed: TLS-POLICY.md §7 decides. Returns whether the session goes on.
   bool tls_failed(Stage stage, std::string detail) {
-    const auto d = policy::decide(req_.setting, {.stage = stage,
-                                                 .host = req_.target.host,
-                                                 .ip = req_.target.address.to_string(),
-                                                 .detail = policy::escape_for_display(detail),
-                                                 .more_hosts = req_.more_hosts});
+    const auto d = policy::decide(req_.setting, req_.dane.state,
+                                  {.stage = stage,
+                                   .host = req_.target.host,
+                                   .ip = req_.target.address.to_string(),
+                                   .detail = policy::escape_for_display(detail),
+                                   .more_hosts = req_.more_hosts,
+                                   .port = req_.target.port});
     result_.outcome.stage = outcome_stage(stage);
     switch (d.action) {
       case policy::Action::kContinue:
@@ -166,7 +172,10 @@ class Session {
     result_.outcome.stage = OutcomeStage::kHandshake;
     const bool is_ip = policy::IpAddress::parse(req_.target.host).has_value();
     tls::TlsClientConfig cfg{
-        .server_name = is_ip ? std::string() : req_.target.host,
+        // RFC 7672 §8.1: with usable TLSA, SNI names the TLSA base domain.
+        .server_name = is_ip           ? std::string()
+                       : usable_dane() ? req_.dane.trace.tlsa_base
+                                       : req_.target.host,
         .port = req_.target.port,
         .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern : tls::TlsStrength::kLegacy};
     if (auto s = co_await conn_->start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
@@ -226,6 +235,12 @@ class Session {
     result_.outcome.trace = std::move(*trace);
     const auto& t = *result_.outcome.trace;
     result_.outcome.stage = OutcomeStage::kIdentity;
+    if (usable_dane()) {
+      // Usable TLSA replaces the chain and identity rules (DANE-MTA-STS.md §0, decision).
+      result_.outcome.stage = OutcomeStage::kDane;
+      verify_dane(ctx_, req_, result_.chain, *result_.outcome.dane);
+      return result_.outcome.dane->verified || tls_failed(Stage::kDane, result_.outcome.dane->reason);
+    }
     if (!policy::verifies_certificate(req_.setting)) return true;
     if (!t.chain.ok) return tls_failed(Stage::kChain, t.chain.error);
     if (!t.identity.matched) return tls_failed(Stage::kIdentity, t.verdict);
@@ -293,14 +308,7 @@ class Session {
     if (!m->positive()) {
       co_await reset();
       // A 5xx to MAIL is final for every recipient; a 4xx defers them (RFC 5321 §4.2.1).
-      const auto st = m->permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
-      for (const auto& a : env->recipients) {
-        result_.recipients.push_back({.address = a,
-                                      .status = st,
-                                      .status_code = failure_status(*m),
-                                      .reply = where() + " said: " + m->summary() + " (in reply to MAIL FROM)",
-                                      .source = ReplySource::kRemote});
-      }
+      for (const auto& a : env->recipients) result_.recipients.push_back(settle(a, *m, where(), "MAIL FROM"));
       co_return true;
     }
     result_.outcome.stage = OutcomeStage::kRcpt;
@@ -316,11 +324,7 @@ class Session {
         ++accepted;
         result_.recipients.push_back({.address = a, .status = RecipientStatus::kSent, .status_code = {}, .reply = {}});
       } else {
-        result_.recipients.push_back({.address = a,
-                                      .status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred,
-                                      .status_code = failure_status(r),
-                                      .reply = where() + " said: " + r.summary() + " (in reply to RCPT TO)",
-                                      .source = ReplySource::kRemote});
+        result_.recipients.push_back(settle(a, r, where(), "RCPT TO"));
       }
     }
     if (accepted == 0) {
@@ -331,7 +335,7 @@ class Session {
     auto d = co_await conn_->command("DATA", t.data_start);
     if (!d) co_return broken(OutcomeStage::kData, "4.4.2", "DATA to " + where() + ": " + d.error().message);
     if (d->code != 354) {
-      set_accepted(*d, "DATA");
+      settle_accepted(result_.recipients, *d, where(), "DATA");
       clean_ = false;  // the server may keep the envelope: not reused
       co_return true;
     }
@@ -340,7 +344,7 @@ class Session {
     }
     auto end = co_await conn_->read_reply(t.data_end);
     if (!end) co_return broken(OutcomeStage::kData, "4.4.2", "after the message, " + where() + ": " + end.error().message);
-    set_accepted(*end, "end of DATA");
+    settle_accepted(result_.recipients, *end, where(), "end of DATA");
     co_return true;
   }
 
@@ -349,22 +353,6 @@ class Session {
   asio::awaitable<void> reset() {
     auto r = co_await conn_->command("RSET", ctx_.timeouts.command);
     if (!r) broken_ = true;
-  }
-
-  // The reply to DATA or to the end of the message applies to every recipient accepted so far.
-  void set_accepted(const Reply& r, const char* when) {
-    for (auto& rr : result_.recipients) {
-      if (rr.status != RecipientStatus::kSent) continue;
-      rr.source = ReplySource::kRemote;
-      if (r.positive()) {
-        rr.status_code = enhanced_or(r, "2.0.0");
-        rr.reply = where() + " said: " + r.summary();
-      } else {
-        rr.status = r.permanent() ? RecipientStatus::kBounced : RecipientStatus::kDeferred;
-        rr.status_code = failure_status(r);
-        rr.reply = where() + " said: " + r.summary() + " (in reply to " + when + ")";
-      }
-    }
   }
 
   asio::awaitable<void> quit() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "asio/asio.h"
+#include "mta/client/host_dane.h"
 #include "mta/client/smtp_connection.h"
 #include "mta/report/tls_outcome.h"
 #include "mta/smtp/envelope.h"
@@ -66,6 +67,7 @@ struct SessionRequest {
   const Envelope* envelope = nullptr;  // nullptr: a probe (tlsverify)
   std::string reuse_key;               // connection_cache.h; empty: never reused
   std::uint32_t max_messages = 1;      // per connection (destconfig); 1: no reuse
+  HostDane dane;                       // decided before connecting; kNone: the setting alone
 };
 
 enum class HostVerdict {

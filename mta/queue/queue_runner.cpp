@@ -235,7 +235,10 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
                               .destconfig_entry = dest.entry,
                               .mx_port = pol.relay.smtp_port,
                               .envelope = &env,
-                              .max_messages_per_connection = dest.max_messages_per_connection};
+                              .max_messages_per_connection = dest.max_messages_per_connection,
+                              .dane = dest.dane,
+                              .dane_insecure_mx = dest.dane_insecure_mx,
+                              .dnssec_trusted = pol.relay.dnssec_trust_ad};
       if (route) request.route = *route;
       OutcomeSink sink = [this, &id](const TlsOutcome& o) {
         if (!outcome_) return;

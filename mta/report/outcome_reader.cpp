@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mta/report/dane_render.h"
 #include "policy/time_format.h"
 
 namespace sealpost::mta {
@@ -160,6 +161,12 @@ Result<TlsOutcome> parse_outcome_line(std::string_view line) {
     auto t = verification(*v, r.setting);
     if (!t) return t.error();
     r.trace = std::move(*t);
+  }
+  // Written only where DANE was considered.
+  if (const auto d = j.find("dane"); d != j.end()) {
+    auto t = dane_from_json(*d);
+    if (!t) return t.error();
+    r.dane = std::move(*t);
   }
   return r;
 }

@@ -81,6 +81,7 @@ bool ReportFilter::accepts(const TlsOutcome& r) const {
 Verdict verdict_of(const TlsOutcome& r) {
   if (!delivered(r.result)) return Verdict::kFailed;
   if (!encrypted(r)) return Verdict::kPlaintext;
+  if (r.dane && r.dane->verified) return Verdict::kVerified;
   return r.trace && r.trace->verified ? Verdict::kVerified : Verdict::kUnverified;
 }
 
@@ -118,7 +119,11 @@ void Report::add(const TlsOutcome& r) {
     ++d.versions[r.tls_version];
     ++d.ciphers[r.tls_cipher];
   }
-  if (r.trace && r.trace->verified && !r.trace->identity.rule.empty()) ++d.rules[r.trace->identity.rule];
+  if (r.dane && r.dane->verified) {
+    ++d.rules[r.dane->rule];
+  } else if (r.trace && r.trace->verified && !r.trace->identity.rule.empty()) {
+    ++d.rules[r.trace->identity.rule];
+  }
   ++d.hosts[r.host + "[" + r.ip + "]"];
   const std::string day = r.time.substr(0, 10);
   days_[day][r.recipient_domain].add(v);

@@ -3,16 +3,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mta/report/dane_render.h"
 #include "mta/report/trace_render.h"
 
 namespace sealpost::mta {
 namespace {
 
 // Each enum's JSON names, in enum order: to_string indexes, parse searches.
-constexpr std::string_view kStageNames[] = {
-    "connect",   "greeting", "ehlo",     "starttls-offer", "starttls-reply", "starttls-injection",
-    "handshake", "chain",    "identity", "auth",           "mail",           "rcpt",
-    "data",      "quit"};
+constexpr std::string_view kStageNames[] = {"connect",        "greeting",
+                                            "ehlo",           "starttls-offer",
+                                            "starttls-reply", "starttls-injection",
+                                            "handshake",      "chain",
+                                            "identity",       "tlsa-lookup",
+                                            "dane",           "auth",
+                                            "mail",           "rcpt",
+                                            "data",           "quit"};
 constexpr std::string_view kStartTlsNames[] = {"not-attempted", "not-offered", "refused", "injection",
                                                "failed",        "ok",          "implicit"};
 constexpr std::string_view kResultNames[] = {"sent", "deferred", "bounced", "next-host", "retry-in-clear", "probed"};
@@ -51,6 +56,8 @@ OutcomeStage outcome_stage(policy::Stage stage) {
     case policy::Stage::kHandshake: return OutcomeStage::kHandshake;
     case policy::Stage::kChain: return OutcomeStage::kChain;
     case policy::Stage::kIdentity: return OutcomeStage::kIdentity;
+    case policy::Stage::kTlsaLookup: return OutcomeStage::kTlsaLookup;
+    case policy::Stage::kDane: return OutcomeStage::kDane;
   }
   return OutcomeStage::kHandshake;
 }
@@ -82,11 +89,14 @@ std::string to_json_line(const TlsOutcome& o) {
       {"status", text_or_null(o.status)},
       {"reason", o.reason},
   };
+  if (o.dane) j["dane"] = dane_to_json(*o.dane);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string tls_summary(const TlsOutcome& o) {
   if (o.tls_version.empty()) return "none";
+  if (o.dane && o.dane->verified) return "dane-verified(" + o.dane->rule + (o.dane->half ? ", half" : "") + ")";
+  if (o.dane && o.dane->state == policy::DaneState::kUnusable) return "dane-encrypt";
   if (!o.trace) return "encrypted";
   const auto& t = *o.trace;
   if (!t.verified) return "encrypted, unverified";

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "policy/dane.h"
 #include "policy/stage_decision.h"
 #include "policy/tls_setting.h"
 #include "policy/verification.h"
@@ -27,6 +28,8 @@ enum class OutcomeStage {
   kHandshake,          // handshake
   kChain,              // chain
   kIdentity,           // identity
+  kTlsaLookup,         // tlsa-lookup: DANE refused the host before connecting (policy::Stage)
+  kDane,               // dane: the TLSA records were matched against the chain
   kAuth,               // auth
   kMail,               // mail
   kRcpt,               // rcpt
@@ -88,6 +91,8 @@ struct TlsOutcome {
   // Written whole; read back (outcome_reader.h) without the comparisons, matched pair and
   // verdict, which only people read.
   std::optional<policy::VerificationTrace> trace;
+  // Whenever DANE was considered for the host (policy/dane.h): written only then.
+  std::optional<policy::DaneTrace> dane;
   bool fallback_plaintext = false;
   OutcomeResult result = OutcomeResult::kDeferred;
   std::string status;  // enhanced status code, when there is one
@@ -97,8 +102,9 @@ struct TlsOutcome {
 std::string to_json_line(const TlsOutcome& outcome);
 bool encrypted(const TlsOutcome& outcome);  // a TLS version was negotiated
 
-// "verified(hosted, route-host)", "encrypted, unverified", "encrypted", "none": the human
-// log's tls= field.
+// "verified(hosted, route-host)", "dane-verified(dane-ee)", "dane-verified(dane-ta:mx-host,
+// half)", "dane-encrypt", "encrypted, unverified", "encrypted", "none": the human log's tls=
+// field (Postfix 3.11 logs tls=dane, tls=dane:halfdane, tls=dane:encrypt).
 std::string tls_summary(const TlsOutcome& outcome);
 
 }  // namespace sealpost::mta

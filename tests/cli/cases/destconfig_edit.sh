@@ -4,6 +4,9 @@ run destconfig add example.com --tls required-verify
 run destconfig add .bank.example --tls required-verify-hosted --max-connections 4
 run destconfig add 192.0.2.10 --tls no
 run destconfig edit example.com --max-recipients-per-message 100
+run destconfig add .bank.example --dane mandatory
+run destconfig edit .bank.example --dane mandatory --dane-insecure-mx skip
+run destconfig edit 192.0.2.10 --dane mandatory
 run destconfig default --tls preferred-verify --max-messages-per-connection 20
 run destconfig default
 run destconfig list

@@ -8,6 +8,10 @@ run destconfig add example.org
 run destconfig add example.org --tls sometimes
 run destconfig add example.org --max-connections 0
 run destconfig add example.org --max-connections lots
+run destconfig add example.org --dane maybe
+run destconfig add example.org --dane-insecure-mx trust
+printf '[default]\ndane = "yes"\n' > bad-dane.toml
+run destconfig import bad-dane.toml
 run destconfig edit example.org --tls no
 run destconfig delete example.org
 run destconfig delete default
