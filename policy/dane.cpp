@@ -70,7 +70,7 @@ DaneVerdict dane_state(const DaneFacts& f) {
   // Without DANE here: `mandatory` refuses the host (RFC 7672 §6), opportunistic goes on as the
   // ESA setting says.
   const auto without = [&](std::string why) {
-    if (mandatory) return DaneVerdict{.state = DaneState::kRequired, .half = false, .reason = "DANE is mandatory, but " + why};
+    if (mandatory) return DaneVerdict{.state = DaneState::kRequired, .half = false, .reason = why};
     return DaneVerdict{.state = DaneState::kNone, .half = false, .reason = std::move(why)};
   };
   if (f.setting == TlsSetting::kNo) return {.state = DaneState::kNone, .half = false, .reason = "DANE is off: tls = no"};
@@ -86,7 +86,7 @@ DaneVerdict dane_state(const DaneFacts& f) {
     case TlsaAnswer::kNotLooked: return without("the host's address records are not DNSSEC-signed" + detail);
     case TlsaAnswer::kFailed:
       // RFC 7672 §2.1.2: a failed lookup may hide a downgrade; never deliver without it.
-      return {.state = DaneState::kTempfail, .half = false, .reason = "TLSA lookup error" + detail};
+      return {.state = DaneState::kTempfail, .half = false, .reason = f.detail.empty() ? "TLSA lookup error" : f.detail};
     case TlsaAnswer::kInsecure: return without("the TLSA answer is not DNSSEC-signed" + detail);
     case TlsaAnswer::kSecureEmpty: return without("no TLSA records" + detail);
     case TlsaAnswer::kSecureFound: break;
@@ -98,8 +98,7 @@ DaneVerdict dane_state(const DaneFacts& f) {
             .reason = std::to_string(f.usable_records) + " usable TLSA record(s)" + (half ? " below an insecure MX RRset" : "")};
   }
   // RFC 7672 §3.1.3 / rule 8: records exist but none is usable: encrypt, unauthenticated.
-  if (mandatory)
-    return {.state = DaneState::kRequired, .half = half, .reason = "DANE is mandatory, but every TLSA record is unusable"};
+  if (mandatory) return {.state = DaneState::kRequired, .half = half, .reason = "every TLSA record is unusable" + detail};
   return {.state = DaneState::kUnusable, .half = half, .reason = "all TLSA records are unusable" + detail};
 }
 

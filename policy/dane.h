@@ -63,6 +63,8 @@ struct DaneFacts {
   std::string detail;              // the lookup's own words: why it failed, or what it found
 };
 
+// The reason says what DANE rests on ("no TLSA records: …", "SERVFAIL …"); the decisions of
+// stage_decision.h put it after "TLSA lookup error for HOST" or "DANE is required, but HOST …".
 struct DaneVerdict {
   DaneState state = DaneState::kNone;
   bool half = false;   // DANE below an insecure MX RRset (dane-insecure-mx = dane)

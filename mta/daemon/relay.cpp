@@ -103,6 +103,12 @@ Status Relay::start() {
   (*log_)(LogLevel::kInfo, "sealpostd started: " + std::to_string(listener_->endpoints()) + " listener(s), " +
                                std::to_string(resumed.queued) + " message(s) in the queue, " + std::to_string(resumed.held) +
                                " held");
+  if (!config.dnssec_trust_ad) {
+    // DANE-MTA-STS.md §1 rule 1: said once, so an operator who configured DANE learns why it is idle.
+    (*log_)(LogLevel::kWarning,
+            "DANE is inert: [dns] dnssec = \"off\" (no resolver is trusted to validate DNSSEC); destinations with "
+            "dane = mandatory defer");
+  }
   return ok();
 }
 

@@ -97,6 +97,7 @@ std::string tls_summary(const TlsOutcome& o) {
   if (o.tls_version.empty()) return "none";
   if (o.dane && o.dane->verified) return "dane-verified(" + o.dane->rule + (o.dane->half ? ", half" : "") + ")";
   if (o.dane && o.dane->state == policy::DaneState::kUnusable) return "dane-encrypt";
+  if (o.dane && o.dane->state == policy::DaneState::kUsable) return "encrypted, dane-unverified";
   if (!o.trace) return "encrypted";
   const auto& t = *o.trace;
   if (!t.verified) return "encrypted, unverified";

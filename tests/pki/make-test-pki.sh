@@ -138,6 +138,7 @@ tlsa() {  # NAME USAGE SELECTOR MATCHING
 for m in 0 1 2; do tlsa mx1 3 1 $m; done
 tlsa mx1 3 0 1
 tlsa mail-expired 3 1 1
+for n in mail-self-signed mail-untrusted mx-name; do tlsa "$n" 3 1 1; done
 tlsa intermediate 2 1 1
 tlsa intermediate 2 0 2
 tlsa intermediate 3 0 1

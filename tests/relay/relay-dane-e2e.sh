@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# DANE end to end (RFC 7672; DANE-MTA-STS.md §1, §5), real peers only, loopback only: swaks →
+# sealpostd → a validating unbound → nsd serving a DNSSEC-signed mail.test (signed here, at
+# test time, by ldns-signzone) with TLSA records made by openssl from the Postfix peers'
+# certificates (fixture `smtp`), an unsigned child zone insecure.mail.test, and one TLSA record
+# whose signature no longer matches (bogus → SERVFAIL). Each case checks the daemon's log line,
+# its TLS outcome record, and, where DANE made TLS mandatory, that nothing reached the clear-text
+# sink. Then `sealpost tlsverify` explains one DANE decision live, and the relay runs again with
+# [dns] dnssec = "off".
+# Usage: relay-dane-e2e.sh SEALPOSTD SEALPOST PKI_DIR   (SEALPOST_TEST_SMTP set by ctest)
+set -uo pipefail
+sealpostd=$1 sealpost=$2 pki=$3
+. "$SEALPOST_TEST_SMTP/peers.env"
+work=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
+stop_dns() {
+  for f in "$work/dns/unbound.pid" "$work/dns/nsd.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  cleanup
+}
+trap stop_dns EXIT
+port=$(free_port 127.0.0.1)
+P=$SMTP_PORT
+rec() { cut -d' ' -f4 "$pki/tlsa/$1"; }  # the association data of a record made by make-test-pki.sh
+self=$(rec mail-self-signed-3-1-1)
+inter=$(rec intermediate-2-1-1)
+zero32=$(printf '%064d' 0)
+
+# --- DNS: mail.test signed, insecure.mail.test delegated without DS -------------------------
+mkdir -p "$work/dns"
+cd "$work/dns" || exit 1
+cat > mail.test.zone <<ZONE
+\$ORIGIN mail.test.
+\$TTL 30
+@        IN SOA ns hostmaster 1 3600 900 604800 5
+@        IN NS  ns
+ns       IN A   127.0.0.1
+insecure IN NS  ns
+; DANE-EE 3 1 1 on a self-signed peer: verified without any chain or name check
+ee       IN MX  10 mx-self
+mx-self  IN A   127.0.0.35
+_$P._tcp.mx-self IN TLSA 3 1 1 $self
+; the first MX's TLSA does not match its certificate: next MX
+ee-fail  IN MX  10 mx-bad
+ee-fail  IN MX  20 mx-self
+mx-bad   IN A   127.0.0.31
+_$P._tcp.mx-bad IN TLSA 3 1 1 $self
+; DANE-TA 2 1 1 of the intermediate: the leaf *.mail.test matches the TLSA base
+ta       IN MX  10 mx-wild
+mx-wild  IN A   127.0.0.32
+_$P._tcp.mx-wild IN TLSA 2 1 1 $inter
+; DANE-TA matches, but the leaf (mx-name.mail.test) names neither base, MX host nor domain
+ta-bad   IN MX  10 ta-host
+ta-host  IN A   127.0.0.31
+_$P._tcp.ta-host IN TLSA 2 1 1 $inter
+; only unusable records (usage 1; a 31-octet SHA-256): mandatory, unauthenticated TLS
+unusable IN MX  10 mx-unusable
+mx-unusable IN A 127.0.0.36
+_$P._tcp.mx-unusable IN TLSA 1 1 1 $zero32
+_$P._tcp.mx-unusable IN TLSA 3 1 1 ${zero32:2}
+; the same towards a server without STARTTLS: never clear text
+unusable-plain IN MX 10 mx-plain
+mx-plain IN A   127.0.0.38
+_$P._tcp.mx-plain IN TLSA 0 1 1 $zero32
+; a TLSA record whose signature is broken after signing: bogus, SERVFAIL
+bogus    IN MX  10 mx-bogus
+mx-bogus IN A   127.0.0.35
+_$P._tcp.mx-bogus IN TLSA 3 1 1 $zero32
+; a secure CNAME into the unsigned zone: TLSA at the original name
+cname    IN MX  10 alias
+alias    IN CNAME h.insecure
+_$P._tcp.alias IN TLSA 3 1 1 $self
+; a secure CNAME to a signed host: the expanded name is the TLSA base
+cname2   IN MX  10 alias2
+alias2   IN CNAME mx-self
+; TLSA published, but dane = off for the domain
+off      IN MX  10 mx-self
+; signed, no TLSA at all
+notlsa   IN MX  10 mx-notlsa
+mx-notlsa IN A  127.0.0.31
+ZONE
+cat > insecure.mail.test.zone <<ZONE
+\$ORIGIN insecure.mail.test.
+\$TTL 30
+@        IN SOA ns.mail.test. hostmaster.mail.test. 1 3600 900 604800 5
+@        IN NS  ns.mail.test.
+; an unsigned MX RRset naming a signed host with TLSA
+@        IN MX  10 mx-self.mail.test.
+skip     IN MX  10 mx-self.mail.test.
+h        IN A   127.0.0.35
+ZONE
+key=$(ldns-keygen -a ECDSAP256SHA256 -k mail.test) || exit 1
+ldns-signzone -o mail.test mail.test.zone "$key" || exit 1
+# Bogus: the signed zone serves another RDATA than the one signed (TEST-RIG.md).
+sed -i "s/^\(_$P\._tcp\.mx-bogus\.mail\.test\..*TLSA.*3 1 1 \)0\{64\}/\1$(printf '%064d' 1)/" mail.test.zone.signed
+grep -q "mx-bogus.*$(printf '%064d' 1)" mail.test.zone.signed || { echo "could not break the TLSA signature"; exit 1; }
+ds=$(tr '\t\n' '  ' < "$key.ds")
+
+nsd_port=$(free_port 127.0.0.1)
+cat > nsd.conf <<CF
+server:
+  ip-address: 127.0.0.1@$nsd_port
+  port: $nsd_port
+  username: ""
+  chroot: ""
+  database: ""
+  zonesdir: "$work/dns"
+  pidfile: "$work/dns/nsd.pid"
+  logfile: "$work/dns/nsd.log"
+  xfrdfile: "$work/dns/xfrd.state"
+  zonelistfile: "$work/dns/zone.list"
+  server-count: 1
+  rrl-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: mail.test
+  zonefile: mail.test.zone.signed
+zone:
+  name: insecure.mail.test
+  zonefile: insecure.mail.test.zone
+CF
+nsd -c "$work/dns/nsd.conf" || { cat nsd.log; exit 1; }
+ub_port=$(free_port 127.0.0.1)
+cat > unbound.conf <<CF
+server:
+  interface: 127.0.0.1@$ub_port
+  port: $ub_port
+  username: ""
+  chroot: ""
+  directory: "$work/dns"
+  pidfile: "$work/dns/unbound.pid"
+  logfile: "$work/dns/unbound.log"
+  use-syslog: no
+  num-threads: 1
+  do-not-query-localhost: no
+  module-config: "validator iterator"
+  local-zone: "test." nodefault
+  trust-anchor: "$ds"
+  qname-minimisation: no
+  val-log-level: 2
+  cache-max-ttl: 5
+  cache-max-negative-ttl: 5
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "mail.test"
+  stub-addr: 127.0.0.1@$nsd_port
+stub-zone:
+  name: "insecure.mail.test"
+  stub-addr: 127.0.0.1@$nsd_port
+CF
+unbound -c "$work/dns/unbound.conf" || { cat unbound.log; exit 1; }
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$ub_port") 2>/dev/null && break; sleep 0.05; done
+cd "$work" || exit 1
+
+# --- the relay ---------------------------------------------------------------------------------
+mkdir -p "$work/etc/trust"
+cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
+relay_config() {  # DNSSEC
+  cat > "$work/etc/sealpost.toml" <<CF
+[server]
+hostname = "relay.sealpost.test"
+listen = ["127.0.0.1:$port"]
+relay_networks = ["127.0.0.1/32"]
+[spool]
+directory = "spool"
+[dns]
+servers = ["127.0.0.1:$ub_port"]
+dnssec = "$1"
+[delivery]
+smtp_port = $P
+retry_seconds = [3600]
+[trust]
+system_bundle = false
+[log]
+file = "relay.log"
+outcome_file = "outcome.jsonl"
+debug = ["dns", "tls", "pki"]
+CF
+}
+relay_config trust-ad
+cat > "$work/etc/destconfig.toml" <<CF
+[default]
+tls = "preferred"
+["notlsa.mail.test"]
+dane = "mandatory"
+["skip.insecure.mail.test"]
+dane-insecure-mx = "skip"
+["off.mail.test"]
+dane = "off"
+CF
+log=$work/etc/relay.log
+outcome_has() {  # DOMAIN PATTERN: an outcome record for DOMAIN matches PATTERN (grep BRE)
+  grep "\"recipient_domain\":\"$1\"" "$work/etc/outcome.jsonl" | grep -q -- "$2"
+}
+start
+sink_before=$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)
+
+send rcpt@ee.mail.test > /dev/null
+check "DANE-EE 3 1 1 match: delivered to a self-signed server, dane-verified(dane-ee)" \
+  wait_log 'to=<rcpt@ee.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee\) status=sent'
+check "… outcome: state usable, MX secure, TLSA base, the record matched at depth 0" \
+  outcome_has ee.mail.test "\"dane\":{.*\"matched\":{\"depth\":0,\"record\":\"3 1 1 ${self^^}\"}.*\"mx_secure\":true.*\"state\":\"usable\".*\"tlsa_base\":\"mx-self.mail.test\".*\"verified\":true"
+
+send rcpt@ee-fail.mail.test > /dev/null
+check "DANE-EE mismatch on MX 1: the next MX, verified there" \
+  wait_log 'to=<rcpt@ee-fail.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee\) status=sent'
+check "… MX 1's outcome: stage dane, next-host, 4.7.5 not trusted by the TLSA records" \
+  outcome_has ee-fail.mail.test "\"host\":\"mx-bad.mail.test\".*\"result\":\"next-host\".*\"stage\":\"dane\".*\"status\":\"4.7.5\""
+
+send rcpt@ta.mail.test > /dev/null
+check "DANE-TA 2 1 1 with the name check passing (rule dane-ta:tlsa-base)" \
+  wait_log 'to=<rcpt@ta.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=dane-verified\(dane-ta:tlsa-base\) status=sent'
+check "… matched the intermediate at depth 1" \
+  outcome_has ta.mail.test "\"matched\":{\"depth\":1,\"record\":\"2 1 1 "
+
+send rcpt@ta-bad.mail.test > /dev/null
+check "DANE-TA with the name check failing: deferred 4.7.5" \
+  wait_log 'to=<rcpt@ta-bad.mail.test> .* status=deferred \(4.7.5 certificate not trusted by the TLSA records of ta-host.mail.test'
+check "… the reason says which names failed" \
+  outcome_has ta-bad.mail.test "but the name check failed: no DNS-ID matched"
+
+send rcpt@unusable.mail.test > /dev/null
+check "only unusable TLSA records: delivered encrypted, unauthenticated (tls=dane-encrypt)" \
+  wait_log 'to=<rcpt@unusable.mail.test> relay=mx-unusable.mail.test\[127.0.0.36\]:[0-9]+ tls=dane-encrypt status=sent'
+check "… outcome lists why each record is unusable" \
+  outcome_has unusable.mail.test "\"state\":\"unusable\".*\"unusable\":\[.*\"1 1 1 0\{64\}: usage 1 (PKIX) is not for SMTP (RFC 7672 §3.1.3)\""
+check "… (both, in the RRset's order)" outcome_has unusable.mail.test "\"unusable\":\[.*\"3 1 1 0\{62\}: a SHA-256 digest of 31 octets\""
+
+send rcpt@unusable-plain.mail.test > /dev/null
+check "unusable TLSA and no STARTTLS: deferred 4.7.4, TLS was mandatory" \
+  wait_log 'to=<rcpt@unusable-plain.mail.test> .* status=deferred \(4.7.4 TLS is required, but was not offered by mx-plain.mail.test'
+check "… nothing reached the clear-text sink" test "$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)" -eq "$sink_before"
+
+send rcpt@bogus.mail.test > /dev/null
+check "bogus TLSA (SERVFAIL from the validating resolver): deferred 4.7.5 TLSA lookup error" \
+  wait_log "to=<rcpt@bogus.mail.test> .* status=deferred \(4.7.5 TLSA lookup error for mx-bogus.mail.test\[127.0.0.35\]:$P"
+check "… never connected: outcome at stage tlsa-lookup, state tempfail" \
+  outcome_has bogus.mail.test "\"state\":\"tempfail\".*\"stage\":\"tlsa-lookup\""
+
+send rcpt@insecure.mail.test > /dev/null
+check "unsigned MX RRset, signed host with TLSA (dane-insecure-mx = dane): dane-verified(dane-ee, half)" \
+  wait_log 'to=<rcpt@insecure.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee, half\) status=sent'
+send rcpt@skip.insecure.mail.test > /dev/null
+check "… with dane-insecure-mx = skip: no DANE, the preferred setting (encrypted, unverified)" \
+  wait_log 'to=<rcpt@skip.insecure.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=encrypted, unverified status=sent'
+
+send rcpt@cname.mail.test > /dev/null
+check "secure CNAME into an unsigned zone: TLSA at the original name (base alias.mail.test)" \
+  wait_log 'to=<rcpt@cname.mail.test> relay=alias.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee\) status=sent'
+check "… outcome names the base" outcome_has cname.mail.test "\"tlsa_base\":\"alias.mail.test\""
+send rcpt@cname2.mail.test > /dev/null
+check "secure CNAME to a signed host: delivered by DANE" wait_log "to=<rcpt@cname2.mail.test> .* tls=dane-verified\(dane-ee\) status=sent"
+check "… the expanded name is the TLSA base" outcome_has cname2.mail.test "\"tlsa_base\":\"mx-self.mail.test\""
+
+send rcpt@notlsa.mail.test > /dev/null
+check "dane = mandatory without TLSA: deferred 4.7.5, never connected" \
+  wait_log 'to=<rcpt@notlsa.mail.test> .* status=deferred \(4.7.5 DANE is required, but mx-notlsa.mail.test\[127.0.0.31\]:[0-9]+ has no usable TLSA record'
+send rcpt@off.mail.test > /dev/null
+check "dane = off: the TLSA records are ignored, the preferred setting alone (encrypted, unverified)" \
+  wait_log 'to=<rcpt@off.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=encrypted, unverified status=sent'
+
+# tlsverify explains the decision, live, through the same resolver.
+out=$("$sealpost" --etc "$work/etc" tlsverify ee.mail.test --port "$P" --dns-server "127.0.0.1:$ub_port" --dnssec trust-ad 2>&1)
+check "tlsverify (live): DANE state, TLSA base, the record and the rule; exit 0" \
+  bash -c 'grep -q "state:      usable" <<<"$1" && grep -q "TLSA base:  mx-self.mail.test (secure)" <<<"$1" && grep -q "rule:       dane-ee" <<<"$1"' _ "$out"
+"$sealpost" --etc "$work/etc" tlsverify ee.mail.test --port "$P" --dns-server "127.0.0.1:$ub_port" --dnssec trust-ad > /dev/null 2>&1
+check "… exit status 0 (verified by DANE)" test $? -eq 0
+"$sealpost" --etc "$work/etc" tlsverify ee.mail.test --port "$P" --dns-server "127.0.0.1:$ub_port" --dnssec off > /dev/null 2>&1
+check "… with --dnssec off: the self-signed certificate is not verified (exit 1)" test $? -eq 1
+
+# [dns] dnssec = "off": DANE is inert (said once at start), mandatory destinations defer.
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+relay_config off
+start
+check "dnssec = off: the start says DANE is inert" wait_log 'DANE is inert: \[dns\] dnssec = "off"'
+send rcpt2@ee.mail.test > /dev/null
+check "… opportunistic DANE ignored: the preferred setting (encrypted, unverified)" \
+  wait_log 'to=<rcpt2@ee.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=encrypted, unverified status=sent'
+send rcpt2@notlsa.mail.test > /dev/null
+check "… mandatory DANE defers, naming the setting" \
+  wait_log 'to=<rcpt2@notlsa.mail.test> .* status=deferred \(4.7.5 DANE is required, but .*\[dns\] dnssec is off'
+check "no message went out in clear where DANE made TLS mandatory" test "$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)" -eq "$sink_before"
+
+finish
