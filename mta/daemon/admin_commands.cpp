@@ -66,6 +66,11 @@ void TlsTally::add(const TlsOutcome& o) {
     case Verdict::kPlaintext: ++t["plaintext"]; break;
     case Verdict::kFailed: ++t["failed:" + std::string(to_string(o.stage))]; break;
   }
+  // DANE outcomes (KumoMTA's dane_result_count): the host's state, and the matches.
+  if (o.dane && o.dane->state != policy::DaneState::kNone) {
+    ++t["dane:" + std::string(policy::to_string(o.dane->state))];
+    if (o.dane->verified) ++t["dane:verified"];
+  }
 }
 
 ControlAnswer answer_control(const std::string& request, const AdminTarget& t) {

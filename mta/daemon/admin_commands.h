@@ -25,7 +25,8 @@ namespace sealpost::mta {
 class TlsTally {
  public:
   void add(const TlsOutcome& outcome);
-  // setting → "connections", "verified", "encrypted", "plaintext", "failed:STAGE" → count
+  // setting → "connections", "verified", "encrypted", "plaintext", "failed:STAGE",
+  // "dane:STATE", "dane:verified" → count
   const std::map<std::string, std::map<std::string, std::uint64_t>>& counts() const { return counts_; }
 
  private:

@@ -97,6 +97,17 @@ void Counts::add(Verdict v) {
 
 std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r) {
   // RFC 8460 §4.3.1 (negotiation failures) and §4.3.2 (policy failures, here our settings').
+  if (r.dane) {
+    switch (r.dane->state) {
+      case policy::DaneState::kTempfail: return "dnssec-invalid";
+      case policy::DaneState::kRequired: return "dane-required";
+      case policy::DaneState::kUnusable: return "tlsa-invalid";
+      case policy::DaneState::kUsable:
+        if (r.stage == OutcomeStage::kDane && !r.dane->verified) return "certificate-not-trusted";
+        break;
+      case policy::DaneState::kNone: break;
+    }
+  }
   if (r.starttls == StartTls::kNotOffered || r.starttls == StartTls::kRefused) return "starttls-not-supported";
   if (r.starttls == StartTls::kInjection || r.starttls == StartTls::kFailed) return "validation-failure";
   if (encrypted(r) && r.trace && !r.trace->verified && policy::verifies_certificate(r.setting)) {
@@ -105,6 +116,13 @@ std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r) {
     return "certificate-host-mismatch";
   }
   return std::nullopt;
+}
+
+TlsRptPolicy tlsrpt_policy(const TlsOutcome& r) {
+  if (!r.dane || r.dane->state == policy::DaneState::kNone || r.dane->tlsa_base.empty()) {
+    return {.type = "no-policy-found", .domain = r.recipient_domain, .strings = {}};
+  }
+  return {.type = "tlsa", .domain = r.dane->tlsa_base, .strings = r.dane->records};
 }
 
 void Report::add(const TlsOutcome& r) {
@@ -130,7 +148,7 @@ void Report::add(const TlsOutcome& r) {
 
   const auto type = tlsrpt_result_type(r);
   if (!type && !encrypted(r)) return;  // no TLS was tried here: not a TLS-RPT session
-  TlsRptDay& t = tlsrpt_[{r.recipient_domain, day}];
+  TlsRptCounts& t = tlsrpt_[{r.recipient_domain, day}].policies[tlsrpt_policy(r)];
   if (type) {
     ++t.failed;
     ++t.failures[{.result_type = *type, .mx_host = r.host, .ip = r.ip, .reason_code = std::string(to_string(r.stage))}];

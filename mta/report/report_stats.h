@@ -54,9 +54,19 @@ struct TlsRptFailureKey {
   std::string result_type, mx_host, ip, reason_code;
   auto operator<=>(const TlsRptFailureKey&) const = default;
 };
-struct TlsRptDay {
+// RFC 8460 §4.2 policy: "tlsa" with the TLSA base as policy-domain and the records as
+// strings (DANE-MTA-STS.md §3 rule 3, as Postfix), or "no-policy-found" for the recipient domain.
+struct TlsRptPolicy {
+  std::string type, domain;
+  std::vector<std::string> strings;
+  auto operator<=>(const TlsRptPolicy&) const = default;
+};
+struct TlsRptCounts {
   std::uint64_t successful = 0, failed = 0;
   std::map<TlsRptFailureKey, std::uint64_t> failures;
+};
+struct TlsRptDay {
+  std::map<TlsRptPolicy, TlsRptCounts> policies;
 };
 
 struct MalformedLine {
@@ -90,8 +100,12 @@ class Report {
 
 // RFC 8460 §4.3 result type for a record that counts as a TLS failure, or none: a failure
 // to negotiate TLS (not offered, refused, injection, handshake) even where the message then
-// went in clear, and a failed chain or identity check where the setting verifies.
+// went in clear, a failed chain or identity check where the setting verifies, and the DANE
+// results (§4.3.2; DANE-MTA-STS.md §3 rule 4): TLSA lookup failed → dnssec-invalid, mandatory
+// without TLSA → dane-required, only unusable records → tlsa-invalid, no match →
+// certificate-not-trusted.
 std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r);
+TlsRptPolicy tlsrpt_policy(const TlsOutcome& r);
 
 std::string render_table(const Report& report);
 std::string render_json(const Report& report);

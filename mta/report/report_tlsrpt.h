@@ -1,9 +1,10 @@
 // RFC 8460 aggregate reports from the TLS outcome log: one JSON report per policy domain
 // (recipient domain) per UTC day (§4.1: a 24-hour period, UTC), with the field names of
 // §4.4, the summary of successful and failed sessions, and failure details per result type
-// (§4.3), receiving MX host and IP. Sealpost has no MTA-STS or DANE policy yet, so the
-// policy type is "no-policy-found" (§4.4) and the policy string is left out. File names as
-// §5.3: sender!policy-domain!begin!end.json.
+// (§4.3), receiving MX host and IP. One policy entry per policy met that day: "tlsa" with the
+// TLSA base as policy-domain and the records as policy-string where DANE applied (§4.4;
+// Postfix does the same), "no-policy-found" otherwise. File names as §5.3:
+// sender!policy-domain!begin!end.json.
 #pragma once
 
 #include <string>

@@ -269,6 +269,10 @@ check "… exit status 0 (verified by DANE)" test $? -eq 0
 "$sealpost" --etc "$work/etc" tlsverify ee.mail.test --port "$P" --dns-server "127.0.0.1:$ub_port" --dnssec off > /dev/null 2>&1
 check "… with --dnssec off: the self-signed certificate is not verified (exit 1)" test $? -eq 1
 
+status=$("$sealpost" --etc "$work/etc" status 2>&1)
+check "sealpost status counts DANE outcomes per setting (states and matches)" \
+  bash -c 'grep -qE "dane:usable[ =:]+[1-9]" <<<"$1" && grep -qE "dane:verified[ =:]+[1-9]" <<<"$1" && grep -qE "dane:tempfail[ =:]+1" <<<"$1"' _ "$status"
+
 # [dns] dnssec = "off": DANE is inert (said once at start), mandatory destinations defer.
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 relay_config off

@@ -47,6 +47,44 @@ TlsOutcome full_outcome() {
           .reason = "ok \"quoted\" \xe2\x80\x94 text"};
 }
 
+TEST(ReportRecord, TheDaneObjectIsReadBack) {
+  TlsOutcome o = full_outcome();
+  o.dane = policy::DaneTrace{.state = policy::DaneState::kUsable,
+                             .mx_secure = false,
+                             .half = true,
+                             .tlsa_base = "mx.example.com",
+                             .tlsa = policy::TlsaAnswer::kSecureFound,
+                             .records = {"3 1 1 AB", "1 1 1 CD"},
+                             .unusable = {"1 1 1 CD: usage 1 (PKIX) is not for SMTP (RFC 7672 §3.1.3)"},
+                             .matched = "3 1 1 AB",
+                             .depth = 0,
+                             .rule = "dane-ee",
+                             .verified = true,
+                             .reason = "matched DANE-EE record 3 1 1 AB at depth 0"};
+  auto r = parse_outcome_line(to_json_line(o));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->dane);
+  const auto& d = *r->dane;
+  EXPECT_EQ(d.state, o.dane->state);
+  EXPECT_EQ(d.mx_secure, false);
+  EXPECT_EQ(d.half, true);
+  EXPECT_EQ(d.tlsa_base, o.dane->tlsa_base);
+  EXPECT_EQ(d.tlsa, o.dane->tlsa);
+  EXPECT_EQ(d.records, o.dane->records);
+  EXPECT_EQ(d.unusable, o.dane->unusable);
+  EXPECT_EQ(d.matched, o.dane->matched);
+  EXPECT_EQ(d.depth, 0);
+  EXPECT_EQ(d.rule, "dane-ee");
+  EXPECT_TRUE(d.verified);
+  EXPECT_EQ(d.reason, o.dane->reason);
+  EXPECT_EQ(tls_summary(*r), "dane-verified(dane-ee, half)");
+  // Without DANE the record has no `dane` member at all (the records of before stay as they were).
+  EXPECT_EQ(to_json_line(full_outcome()).find("\"dane\""), std::string::npos);
+  auto bad = nlohmann::json::parse(to_json_line(o));
+  bad["dane"]["state"] = "maybe";
+  EXPECT_FALSE(parse_outcome_line(bad.dump()));
+}
+
 TEST(ReportRecord, EveryFieldTheWriterWritesIsReadBack) {
   const TlsOutcome o = full_outcome();
   const policy::VerificationTrace& t = *o.trace;

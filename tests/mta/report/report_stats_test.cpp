@@ -121,6 +121,47 @@ TEST(ReportTlsRpt, OneReportPerDomainAndDayWithTheSchemaOfSection4_4) {
   EXPECT_FALSE(json::parse(files[1].json)["policies"][0].contains("failure-details"));  // none that day
 }
 
+TlsOutcome with_dane(TlsOutcome r, policy::DaneState state, bool verified) {
+  r.dane = policy::DaneTrace{.state = state,
+                             .mx_secure = true,
+                             .tlsa_base = "mx." + r.recipient_domain,
+                             .records = {"3 1 1 AB"},
+                             .rule = verified ? "dane-ee" : "",
+                             .verified = verified};
+  return r;
+}
+
+TEST(ReportTlsRpt, DaneResultTypesAndTheTlsaPolicy) {
+  using policy::DaneState;
+  EXPECT_EQ(tlsrpt_result_type(with_dane(rec("d", "preferred", "tlsa-lookup", "not-attempted", "deferred", false, false),
+                                         DaneState::kTempfail, false)),
+            "dnssec-invalid");
+  EXPECT_EQ(tlsrpt_result_type(with_dane(rec("d", "preferred", "tlsa-lookup", "not-attempted", "deferred", false, false),
+                                         DaneState::kRequired, false)),
+            "dane-required");
+  EXPECT_EQ(tlsrpt_result_type(with_dane(rec("d", "preferred", "quit", "ok", "sent", true, false), DaneState::kUnusable, false)),
+            "tlsa-invalid");
+  EXPECT_EQ(
+      tlsrpt_result_type(with_dane(rec("d", "preferred", "dane", "ok", "deferred", true, false), DaneState::kUsable, false)),
+      "certificate-not-trusted");
+  const auto verified = with_dane(rec("d", "preferred", "quit", "ok", "sent", true, false), DaneState::kUsable, true);
+  EXPECT_EQ(tlsrpt_result_type(verified), std::nullopt) << "DANE-verified, though the ESA rules would not verify";
+
+  Report report;
+  report.add(verified);
+  report.add(rec("d", "preferred", "quit", "ok", "sent", true, false));
+  EXPECT_EQ(report.domains().at("d").counts.verified, 1u);
+  EXPECT_EQ(report.domains().at("d").rules.at("dane-ee"), 1u);
+  const json r = json::parse(render_tlsrpt(report, {})[0].json);
+  ASSERT_EQ(r["policies"].size(), 2u);
+  const json& dane = r["policies"][1];
+  EXPECT_EQ(dane["policy"]["policy-type"], "tlsa");
+  EXPECT_EQ(dane["policy"]["policy-domain"], "mx.d");
+  EXPECT_EQ(dane["policy"]["policy-string"], json::array({"3 1 1 AB"}));
+  EXPECT_EQ(dane["summary"]["total-successful-session-count"], 1);
+  EXPECT_EQ(r["policies"][0]["policy"]["policy-type"], "no-policy-found");
+}
+
 TEST(ReportHtml, SelfContainedAndEscaped) {
   Report report;
   auto r = rec("<script>.test", "required-verify", "chain", "ok", "deferred", true, false);
