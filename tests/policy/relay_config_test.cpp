@@ -34,6 +34,10 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->listen.at(0).address, "::1");
   EXPECT_EQ(c->retry_seconds, (std::vector<std::uint32_t>{5, 10}));
+  EXPECT_FALSE(c->dnssec_trust_ad) << "DNSSEC answers are not believed unless the operator says so";
+  c = policy::parse_relay_config("[dns]\nservers = [\"127.0.0.1:53\"]\ndnssec = \"trust-ad\"\n", "f");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->dnssec_trust_ad);
   const std::pair<const char*, const char*> bad[] = {
       {"[server]\nlisten = [\"127.0.0.1\"]\n", "listen"},
       {"[server]\nrelay_networks = [\"10.0.0.1/8\"]\n", "host bits"},
@@ -43,6 +47,7 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
       {"[mail]\n", "unknown section"},
       {"[log]\nlevel = \"loud\"\n", "level"},
       {"[delivery]\n\nretry_seconds = [0]\n", "f:3"},
+      {"[dns]\ndnssec = \"on\"\n", "[dns] dnssec must be \"off\" or \"trust-ad\", not \"on\""},
   };
   for (const auto& [text, want] : bad) {
     auto r = policy::parse_relay_config(text, "f");
