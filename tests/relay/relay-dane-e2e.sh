@@ -3,7 +3,8 @@
 # sealpostd → a validating unbound → nsd serving a DNSSEC-signed mail.test (signed here, at
 # test time, by ldns-signzone) with TLSA records made by openssl from the Postfix peers'
 # certificates (fixture `smtp`), an unsigned child zone insecure.mail.test, and one TLSA record
-# whose signature no longer matches (bogus → SERVFAIL). Each case checks the daemon's log line,
+# whose signature no longer matches (bogus → SERVFAIL), and a TLSA zone whose signatures expired.
+# Each case checks the daemon's log line, the Postfix peer's log of the message,
 # its TLS outcome record, and, where DANE made TLS mandatory, that nothing reached the clear-text
 # sink. Then `sealpost tlsverify` explains one DANE decision live, and the relay runs again with
 # [dns] dnssec = "off".
@@ -65,6 +66,10 @@ _$P._tcp.mx-plain IN TLSA 0 1 1 $zero32
 bogus    IN MX  10 mx-bogus
 mx-bogus IN A   127.0.0.35
 _$P._tcp.mx-bogus IN TLSA 3 1 1 $zero32
+; the TLSA owner's zone has expired signatures (its DS is here): SERVFAIL
+exp      IN MX  10 mx-exp
+mx-exp   IN A   127.0.0.35
+_tcp.mx-exp IN NS ns
 ; a secure CNAME into the unsigned zone: TLSA at the original name
 cname    IN MX  10 alias
 alias    IN CNAME h.insecure
@@ -88,6 +93,18 @@ cat > insecure.mail.test.zone <<ZONE
 skip     IN MX  10 mx-self.mail.test.
 h        IN A   127.0.0.35
 ZONE
+cat > expired.zone <<ZONE
+\$ORIGIN _tcp.mx-exp.mail.test.
+\$TTL 30
+@        IN SOA ns.mail.test. hostmaster.mail.test. 1 3600 900 604800 5
+@        IN NS  ns.mail.test.
+_$P      IN TLSA 3 1 1 $self
+ZONE
+# Signed for a window that ended yesterday (RFC 4035 §5.3.1: such signatures do not validate).
+exp_key=$(ldns-keygen -a ECDSAP256SHA256 -k _tcp.mx-exp.mail.test) || exit 1
+ldns-signzone -i "$(date -u -d '-30 days' +%Y%m%d%H%M%S)" -e "$(date -u -d '-1 day' +%Y%m%d%H%M%S)" \
+  -o _tcp.mx-exp.mail.test expired.zone "$exp_key" || exit 1
+cat "$exp_key.ds" >> mail.test.zone
 key=$(ldns-keygen -a ECDSAP256SHA256 -k mail.test) || exit 1
 ldns-signzone -o mail.test mail.test.zone "$key" || exit 1
 # Bogus: the signed zone serves another RDATA than the one signed (TEST-RIG.md).
@@ -118,6 +135,9 @@ zone:
 zone:
   name: insecure.mail.test
   zonefile: insecure.mail.test.zone
+zone:
+  name: _tcp.mx-exp.mail.test
+  zonefile: expired.zone.signed
 CF
 nsd -c "$work/dns/nsd.conf" || { cat nsd.log; exit 1; }
 ub_port=$(free_port 127.0.0.1)
@@ -147,6 +167,9 @@ stub-zone:
   stub-addr: 127.0.0.1@$nsd_port
 stub-zone:
   name: "insecure.mail.test"
+  stub-addr: 127.0.0.1@$nsd_port
+stub-zone:
+  name: "_tcp.mx-exp.mail.test"
   stub-addr: 127.0.0.1@$nsd_port
 CF
 unbound -c "$work/dns/unbound.conf" || { cat unbound.log; exit 1; }
@@ -193,72 +216,78 @@ log=$work/etc/relay.log
 outcome_has() {  # DOMAIN PATTERN: an outcome record for DOMAIN matches PATTERN (grep BRE)
   grep "\"recipient_domain\":\"$1\"" "$work/etc/outcome.jsonl" | grep -q -- "$2"
 }
+# The Postfix peer logged the message the relay says it took ("queued as ID").
+peer_received() {  # DOMAIN
+  local id
+  id=$(grep -E "to=<[^>]*@$1> .*status=sent .*queued as [0-9A-F]+" "$log" | tail -1 | sed -E 's/.*queued as ([0-9A-F]+).*/\1/')
+  [ -n "$id" ] && grep -q "$id: " "$SEALPOST_TEST_SMTP/maillog"
+}
+delivered() {  # DESCRIPTION DOMAIN HOST IP TLS-REGEX [LOCAL-PART]: sent there, with that tls=, and received
+  send "${6:-rcpt}@$2" > /dev/null
+  check "$1" wait_log "to=<${6:-rcpt}@$2> relay=$3\[$4\]:[0-9]+ tls=$5 status=sent"
+  check "… and the Postfix peer at $4 received it" peer_received "$2"
+}
+deferred() {  # DESCRIPTION DOMAIN REASON-REGEX [LOCAL-PART]
+  send "${4:-rcpt}@$2" > /dev/null
+  check "$1" wait_log "to=<${4:-rcpt}@$2> .* status=deferred \($3"
+}
 start
 sink_before=$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)
 
-send rcpt@ee.mail.test > /dev/null
-check "DANE-EE 3 1 1 match: delivered to a self-signed server, dane-verified(dane-ee)" \
-  wait_log 'to=<rcpt@ee.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee\) status=sent'
+delivered "DANE-EE 3 1 1 match: delivered to a self-signed server, dane-verified(dane-ee)" \
+  ee.mail.test mx-self.mail.test 127.0.0.35 'dane-verified\(dane-ee\)'
 check "… outcome: state usable, MX secure, TLSA base, the record matched at depth 0" \
   outcome_has ee.mail.test "\"dane\":{.*\"matched\":{\"depth\":0,\"record\":\"3 1 1 ${self^^}\"}.*\"mx_secure\":true.*\"state\":\"usable\".*\"tlsa_base\":\"mx-self.mail.test\".*\"verified\":true"
 
-send rcpt@ee-fail.mail.test > /dev/null
-check "DANE-EE mismatch on MX 1: the next MX, verified there" \
-  wait_log 'to=<rcpt@ee-fail.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee\) status=sent'
+delivered "DANE-EE mismatch on MX 1: the next MX, verified there" \
+  ee-fail.mail.test mx-self.mail.test 127.0.0.35 'dane-verified\(dane-ee\)'
 check "… MX 1's outcome: stage dane, next-host, 4.7.5 not trusted by the TLSA records" \
   outcome_has ee-fail.mail.test "\"host\":\"mx-bad.mail.test\".*\"result\":\"next-host\".*\"stage\":\"dane\".*\"status\":\"4.7.5\""
 
-send rcpt@ta.mail.test > /dev/null
-check "DANE-TA 2 1 1 with the name check passing (rule dane-ta:tlsa-base)" \
-  wait_log 'to=<rcpt@ta.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=dane-verified\(dane-ta:tlsa-base\) status=sent'
+delivered "DANE-TA 2 1 1 with the name check passing (rule dane-ta:tlsa-base)" \
+  ta.mail.test mx-wild.mail.test 127.0.0.32 'dane-verified\(dane-ta:tlsa-base\)'
 check "… matched the intermediate at depth 1" \
   outcome_has ta.mail.test "\"matched\":{\"depth\":1,\"record\":\"2 1 1 "
 
-send rcpt@ta-bad.mail.test > /dev/null
-check "DANE-TA with the name check failing: deferred 4.7.5" \
-  wait_log 'to=<rcpt@ta-bad.mail.test> .* status=deferred \(4.7.5 certificate not trusted by the TLSA records of ta-host.mail.test'
+deferred "DANE-TA with the name check failing: deferred 4.7.5" \
+  ta-bad.mail.test '4.7.5 certificate not trusted by the TLSA records of ta-host.mail.test'
 check "… the reason says which names failed" \
   outcome_has ta-bad.mail.test "but the name check failed: no DNS-ID matched"
 
-send rcpt@unusable.mail.test > /dev/null
-check "only unusable TLSA records: delivered encrypted, unauthenticated (tls=dane-encrypt)" \
-  wait_log 'to=<rcpt@unusable.mail.test> relay=mx-unusable.mail.test\[127.0.0.36\]:[0-9]+ tls=dane-encrypt status=sent'
+delivered "only unusable TLSA records: delivered encrypted, unauthenticated (tls=dane-encrypt)" \
+  unusable.mail.test mx-unusable.mail.test 127.0.0.36 'dane-encrypt'
 check "… outcome lists why each record is unusable" \
   outcome_has unusable.mail.test "\"state\":\"unusable\".*\"unusable\":\[.*\"1 1 1 0\{64\}: usage 1 (PKIX) is not for SMTP (RFC 7672 §3.1.3)\""
 check "… (both, in the RRset's order)" outcome_has unusable.mail.test "\"unusable\":\[.*\"3 1 1 0\{62\}: a SHA-256 digest of 31 octets\""
 
-send rcpt@unusable-plain.mail.test > /dev/null
-check "unusable TLSA and no STARTTLS: deferred 4.7.4, TLS was mandatory" \
-  wait_log 'to=<rcpt@unusable-plain.mail.test> .* status=deferred \(4.7.4 TLS is required, but was not offered by mx-plain.mail.test'
+deferred "unusable TLSA and no STARTTLS: deferred 4.7.4, TLS was mandatory" \
+  unusable-plain.mail.test '4.7.4 TLS is required, but was not offered by mx-plain.mail.test'
 check "… nothing reached the clear-text sink" test "$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)" -eq "$sink_before"
 
-send rcpt@bogus.mail.test > /dev/null
-check "bogus TLSA (SERVFAIL from the validating resolver): deferred 4.7.5 TLSA lookup error" \
-  wait_log "to=<rcpt@bogus.mail.test> .* status=deferred \(4.7.5 TLSA lookup error for mx-bogus.mail.test\[127.0.0.35\]:$P"
+deferred "bogus TLSA (SERVFAIL from the validating resolver): deferred 4.7.5 TLSA lookup error" \
+  bogus.mail.test "4.7.5 TLSA lookup error for mx-bogus.mail.test\[127.0.0.35\]:$P"
 check "… never connected: outcome at stage tlsa-lookup, state tempfail" \
   outcome_has bogus.mail.test "\"state\":\"tempfail\".*\"stage\":\"tlsa-lookup\""
 
-send rcpt@insecure.mail.test > /dev/null
-check "unsigned MX RRset, signed host with TLSA (dane-insecure-mx = dane): dane-verified(dane-ee, half)" \
-  wait_log 'to=<rcpt@insecure.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee, half\) status=sent'
-send rcpt@skip.insecure.mail.test > /dev/null
-check "… with dane-insecure-mx = skip: no DANE, the preferred setting (encrypted, unverified)" \
-  wait_log 'to=<rcpt@skip.insecure.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=encrypted, unverified status=sent'
+deferred "TLSA in a zone whose signatures expired: deferred 4.7.5 TLSA lookup error" \
+  exp.mail.test "4.7.5 TLSA lookup error for mx-exp.mail.test\[127.0.0.35\]:$P"
 
-send rcpt@cname.mail.test > /dev/null
-check "secure CNAME into an unsigned zone: TLSA at the original name (base alias.mail.test)" \
-  wait_log 'to=<rcpt@cname.mail.test> relay=alias.mail.test\[127.0.0.35\]:[0-9]+ tls=dane-verified\(dane-ee\) status=sent'
+delivered "unsigned MX RRset, signed host with TLSA (dane-insecure-mx = dane): dane-verified(dane-ee, half)" \
+  insecure.mail.test mx-self.mail.test 127.0.0.35 'dane-verified\(dane-ee, half\)'
+delivered "… with dane-insecure-mx = skip: no DANE, the preferred setting (encrypted, unverified)" \
+  skip.insecure.mail.test mx-self.mail.test 127.0.0.35 'encrypted, unverified'
+
+delivered "secure CNAME into an unsigned zone: TLSA at the original name (base alias.mail.test)" \
+  cname.mail.test alias.mail.test 127.0.0.35 'dane-verified\(dane-ee\)'
 check "… outcome names the base" outcome_has cname.mail.test "\"tlsa_base\":\"alias.mail.test\""
-send rcpt@cname2.mail.test > /dev/null
-check "secure CNAME to a signed host: delivered by DANE" wait_log "to=<rcpt@cname2.mail.test> .* tls=dane-verified\(dane-ee\) status=sent"
+delivered "secure CNAME to a signed host: delivered by DANE" \
+  cname2.mail.test alias2.mail.test 127.0.0.35 'dane-verified\(dane-ee\)'
 check "… the expanded name is the TLSA base" outcome_has cname2.mail.test "\"tlsa_base\":\"mx-self.mail.test\""
 
-send rcpt@notlsa.mail.test > /dev/null
-check "dane = mandatory without TLSA: deferred 4.7.5, never connected" \
-  wait_log 'to=<rcpt@notlsa.mail.test> .* status=deferred \(4.7.5 DANE is required, but mx-notlsa.mail.test\[127.0.0.31\]:[0-9]+ has no usable TLSA record'
-send rcpt@off.mail.test > /dev/null
-check "dane = off: the TLSA records are ignored, the preferred setting alone (encrypted, unverified)" \
-  wait_log 'to=<rcpt@off.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=encrypted, unverified status=sent'
+deferred "dane = mandatory without TLSA: deferred 4.7.5, never connected" \
+  notlsa.mail.test '4.7.5 DANE is required, but mx-notlsa.mail.test\[127.0.0.31\]:[0-9]+ has no usable TLSA record'
+delivered "dane = off: the TLSA records are ignored, the preferred setting alone (encrypted, unverified)" \
+  off.mail.test mx-self.mail.test 127.0.0.35 'encrypted, unverified'
 
 # tlsverify explains the decision, live, through the same resolver.
 out=$("$sealpost" --etc "$work/etc" tlsverify ee.mail.test --port "$P" --dns-server "127.0.0.1:$ub_port" --dnssec trust-ad 2>&1)
@@ -271,19 +300,17 @@ check "… with --dnssec off: the self-signed certificate is not verified (exit 
 
 status=$("$sealpost" --etc "$work/etc" status 2>&1)
 check "sealpost status counts DANE outcomes per setting (states and matches)" \
-  bash -c 'grep -qE "dane:usable[ =:]+[1-9]" <<<"$1" && grep -qE "dane:verified[ =:]+[1-9]" <<<"$1" && grep -qE "dane:tempfail[ =:]+1" <<<"$1"' _ "$status"
+  bash -c 'grep -qE "dane:usable[ =:]+[1-9]" <<<"$1" && grep -qE "dane:verified[ =:]+[1-9]" <<<"$1" && grep -qE "dane:tempfail[ =:]+2" <<<"$1"' _ "$status"
 
 # [dns] dnssec = "off": DANE is inert (said once at start), mandatory destinations defer.
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 relay_config off
 start
 check "dnssec = off: the start says DANE is inert" wait_log 'DANE is inert: \[dns\] dnssec = "off"'
-send rcpt2@ee.mail.test > /dev/null
-check "… opportunistic DANE ignored: the preferred setting (encrypted, unverified)" \
-  wait_log 'to=<rcpt2@ee.mail.test> relay=mx-self.mail.test\[127.0.0.35\]:[0-9]+ tls=encrypted, unverified status=sent'
-send rcpt2@notlsa.mail.test > /dev/null
-check "… mandatory DANE defers, naming the setting" \
-  wait_log 'to=<rcpt2@notlsa.mail.test> .* status=deferred \(4.7.5 DANE is required, but .*\[dns\] dnssec is off'
+delivered "… opportunistic DANE ignored: the preferred setting (encrypted, unverified)" \
+  ee.mail.test mx-self.mail.test 127.0.0.35 'encrypted, unverified' rcpt2
+deferred "… mandatory DANE defers, naming the setting" \
+  notlsa.mail.test '4.7.5 DANE is required, but .*\[dns\] dnssec is off' rcpt2
 check "no message went out in clear where DANE made TLS mandatory" test "$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)" -eq "$sink_before"
 
 finish
