@@ -49,6 +49,42 @@ std::string to_string(const TlsaRecord& r) {
          Botan::hex_encode(r.data.data(), r.data.size(), true);
 }
 
+Result<TlsaRecord> parse_tlsa_record(std::string_view text) {
+  TlsaRecord r;
+  std::size_t pos = 0;
+  const auto skip_space = [&] {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+  };
+  for (std::uint8_t* field : {&r.usage, &r.selector, &r.matching_type}) {
+    skip_space();
+    unsigned value = 0;
+    std::size_t digits = 0;
+    for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && digits < 4; ++pos, ++digits) {
+      value = value * 10 + static_cast<unsigned>(text[pos] - '0');
+    }
+    if (digits == 0 || value > 255 || (pos < text.size() && text[pos] != ' ' && text[pos] != '\t')) {
+      return Error{"a TLSA record is \"USAGE SELECTOR MATCHING-TYPE HEX\" with numbers 0-255"};
+    }
+    *field = static_cast<std::uint8_t>(value);
+  }
+  int high = -1;
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c == ' ' || c == '\t') continue;
+    const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (v < 0) return Error{"the TLSA association data must be hexadecimal"};
+    if (high < 0) {
+      high = v;
+    } else {
+      r.data.push_back(static_cast<std::uint8_t>(high * 16 + v));
+      high = -1;
+    }
+  }
+  if (high >= 0) return Error{"the TLSA association data has an odd number of hex digits"};
+  if (r.data.empty()) return Error{"the TLSA record has no association data"};
+  return r;
+}
+
 std::optional<std::string> unusable(const TlsaRecord& r) {
   if (r.usage != kDaneTa && r.usage != kDaneEe) {
     return r.usage <= 1 ? "usage " + std::to_string(r.usage) + " (PKIX) is not for SMTP (RFC 7672 §3.1.3)"

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "policy/result.h"
 #include "tls/certificate.h"
 
 namespace sealpost::tls {
@@ -27,6 +29,9 @@ struct TlsaRecord {
 };
 
 std::string to_string(const TlsaRecord& record);  // "3 1 1 ABCD…" (data in upper-case hex)
+// The presentation form (RFC 6698 §2.2: "3 1 1 abcd…", the hex may hold spaces), as dig and
+// ldns-dane print it; for `tlsverify --offline --tlsa`. Errors name what is wrong.
+Result<TlsaRecord> parse_tlsa_record(std::string_view text);
 
 // Why a record is unusable (RFC 7672 §3.1.3: usages 0 and 1; unknown selectors and matching
 // types; a digest of the wrong length), or nothing when it is usable.

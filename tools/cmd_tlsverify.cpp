@@ -3,8 +3,11 @@
 // names are a stable interface (DESIGN.md). Untrusted: every argument and the chain file.
 // Without --offline, tlsverify_live (cmd_tlsverify_live.cpp) connects to the hosts instead.
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "mta/config/config_file.h"
+#include "mta/client/host_dane.h"
+#include "mta/report/dane_render.h"
 #include "mta/report/trace_render.h"
 #include "policy/domain_name.h"
 #include "policy/time_format.h"
@@ -51,6 +54,10 @@ Offline (a chain file and the DNS facts):
   --ip ADDR                 the IP connected to
   --ptr NAME=ADDR[,ADDR…]   repeatable: a PTR name of --ip and that name's A/AAAA answers
   --route-host HOST         repeatable: the hosts of the SMTP route
+  --tlsa "U S M HEX"        repeatable: TLSA records taken as DNSSEC-secure (DANE,
+                            RFC 7672); usable ones replace the chain and name rules
+  --tlsa-base NAME          the TLSA base domain (default: --mx, else the recipient domain)
+  --mx-secure yes|no        whether the MX RRset was signed (default yes; no: half DANE)
   --at TIME                 validation time, RFC 3339 (default: now)
   --json                    print the trace as JSON
 )";
@@ -66,6 +73,9 @@ constexpr OptionSpec kOptions[] = {
     {.name = "ip", .takes_value = true},
     {.name = "ptr", .takes_value = true, .repeatable = true},
     {.name = "route-host", .takes_value = true, .repeatable = true},
+    {.name = "tlsa", .takes_value = true, .repeatable = true},
+    {.name = "tlsa-base", .takes_value = true},
+    {.name = "mx-secure", .takes_value = true},
     {.name = "at", .takes_value = true},
     {.name = "json"},
     {.name = "help"},
@@ -98,6 +108,49 @@ Result<policy::PtrFact> parse_ptr(const std::string& text) {
     start = comma + 1;
   }
   return fact;
+}
+
+// --tlsa records, taken as the secure TLSA answer for the host: the DANE state, and the match
+// when they are usable. Nothing without --tlsa.
+Result<std::optional<mta::HostDane>> offline_dane(const Args& args, policy::TlsSetting setting,
+                                                  const policy::DeliveryFacts& facts, const std::vector<tls::Certificate>& chain,
+                                                  std::chrono::system_clock::time_point at) {
+  const auto texts = args.all("tlsa");
+  if (texts.empty()) {
+    if (args.has("tlsa-base") || args.has("mx-secure")) return Error{"--tlsa-base and --mx-secure go with --tlsa"};
+    return std::optional<mta::HostDane>{};
+  }
+  std::vector<tls::TlsaRecord> records;
+  for (const auto& t : texts) {
+    auto r = tls::parse_tlsa_record(t);
+    if (!r) return Error{"--tlsa '" + policy::escape_for_display(t) + "': " + r.error().message};
+    records.push_back(std::move(*r));
+  }
+  const std::string mx_secure = args.get("mx-secure").value_or("yes");
+  if (mx_secure != "yes" && mx_secure != "no") return Error{"--mx-secure must be yes or no"};
+  policy::DaneMode mode = policy::DaneMode::kOpportunistic;
+  if (const auto d = args.get("dane")) {
+    const auto m = policy::parse_dane_mode(*d);
+    if (!m) return Error{"--dane must be one of " + std::string(policy::kDaneModeWords)};
+    mode = *m;
+  }
+  const std::string host = facts.mx_host.value_or(facts.recipient_domain);
+  const std::string base = args.get("tlsa-base").value_or(host);
+  // Offline, the records are facts the user vouches for: a trusted resolver's secure answer.
+  const policy::DaneFacts f{.setting = setting,
+                            .mode = mode,
+                            .insecure_mx = policy::DaneInsecureMx::kDane,
+                            .dnssec_trusted = true,
+                            .mx_secure = mx_secure == "yes",
+                            .tlsa = policy::TlsaAnswer::kSecureFound,
+                            .usable_records = 0,
+                            .detail = {}};
+  mta::HostDane dane = mta::decide_host_dane(f, base, records, true);
+  if (dane.state == policy::DaneState::kUsable) {
+    mta::verify_dane(dane.usable, chain, at, {.tlsa_base = base, .mx_host = host, .recipient_domain = facts.recipient_domain},
+                     dane.trace);
+  }
+  return std::optional<mta::HostDane>(std::move(dane));
 }
 
 }  // namespace
@@ -148,15 +201,23 @@ int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& argv) {
 
   auto trace = policy::verify_certificate(*setting, store->validate(*chain, *at), chain->front().names(), facts);
   if (!trace) return fail(kCmd, trace.error().message);
+  auto dane = offline_dane(args, *setting, facts, *chain, *at);
+  if (!dane) return fail(kCmd, dane.error().message);
   if (args.has("json")) {
-    std::cout << mta::render_trace_json(*trace, 2) << "\n";
+    auto j = mta::trace_to_json(*trace);
+    if (*dane) j["dane"] = mta::dane_to_json((*dane)->trace);
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << "Destination: " << *domain;
     if (facts.mx_host) std::cout << " via MX " << *facts.mx_host;
     if (facts.by_route()) std::cout << " via SMTP route";
     if (facts.connected_ip) std::cout << " [" << facts.connected_ip->to_string() << "]";
-    std::cout << "\n" << mta::render_trace_text(*trace);
+    std::cout << "\n";
+    if (*dane) std::cout << mta::render_dane_text((*dane)->trace) << "\n";
+    std::cout << mta::render_trace_text(*trace);
   }
+  // Usable TLSA replaces the ESA rules (DANE-MTA-STS.md §0): then DANE alone decides.
+  if (*dane && (*dane)->state == policy::DaneState::kUsable) return (*dane)->trace.verified ? kExitOk : kExitNo;
   return trace->verified ? kExitOk : kExitNo;
 }
 }  // namespace sealpost::cli

@@ -24,23 +24,8 @@ Result<policy::VerificationTrace> verify_peer(const SessionContext& ctx, const S
 
 void verify_dane(const SessionContext& ctx, const SessionRequest& req, const std::vector<tls::Certificate>& chain,
                  policy::DaneTrace& trace) {
-  const tls::TlsaMatch m = tls::match_tlsa(req.dane.usable, chain, validation_time(ctx));
-  trace.reason = m.reason;
-  if (!m.matched) return;
-  trace.matched = tls::to_string(*m.record);
-  trace.depth = m.depth;
-  if (m.record->usage == 3) {
-    // RFC 7672 §3.1.1: DANE-EE makes no name check.
-    trace.rule = "dane-ee";
-    trace.verified = true;
-    return;
-  }
-  const auto names = policy::match_dane_names(
-      policy::presented_ids(chain.front().names()),
-      {.tlsa_base = trace.tlsa_base, .mx_host = req.target.host, .recipient_domain = req.facts.recipient_domain});
-  trace.reason += names.matched ? "; " + names.reason : ", but the name check failed: " + names.reason;
-  trace.rule = names.rule;
-  trace.verified = names.matched;
+  verify_dane(req.dane.usable, chain, validation_time(ctx),
+              {.tlsa_base = trace.tlsa_base, .mx_host = req.target.host, .recipient_domain = req.facts.recipient_domain}, trace);
 }
 
 }  // namespace sealpost::mta

@@ -17,9 +17,8 @@ namespace sealpost::mta {
 Result<policy::VerificationTrace> verify_peer(const SessionContext& context, const SessionRequest& request,
                                               const std::vector<tls::Certificate>& chain);
 
-// DANE (RFC 7672 §3.1–3.2) against the host's usable TLSA records: DANE-EE on the leaf alone;
-// DANE-TA on the path to the matched certificate, then the names of policy::match_dane_names.
-// Fills the trace's matched record, depth, rule, verdict and reason.
+// host_dane.h's verify_dane for this session: its host's usable records, the validation
+// time, and the names of the TLSA base, the MX host and the recipient domain.
 void verify_dane(const SessionContext& context, const SessionRequest& request, const std::vector<tls::Certificate>& chain,
                  policy::DaneTrace& trace);
 

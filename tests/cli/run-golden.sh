@@ -2,8 +2,8 @@
 # CLI golden test runner. A case (tests/cli/cases/NAME.sh) is a list of `run ARGS…` lines
 # (and plain shell for set-up); its transcript — each command, its stdout, its stderr prefixed
 # "stderr: ", its exit status — must equal NAME.out. Runs in a fresh temp dir holding etc/
-# (SEALPOST_ETC) and pki/ (the test PKI's certificates). Hex that depends on freshly made
-# keys (fingerprints, key ids) is normalized to <hex>.
+# (SEALPOST_ETC) and pki/ (the test PKI's certificates and TLSA records). Hex that depends on
+# freshly made keys (fingerprints, key ids, TLSA digests) is normalized to <hex>.
 # Usage: run-golden.sh SEALPOST PKI_DIR CASE.sh        (UPDATE=1 rewrites NAME.out)
 set -u
 sealpost=$1 pki=$2 case=$3
@@ -12,6 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/etc" "$work/pki"
 cp "$pki"/*.pem "$pki"/*.key "$work/pki/"
+[ -d "$pki/tlsa" ] && cp -r "$pki/tlsa" "$work/pki/"
 cd "$work" || exit 2
 export SEALPOST_ETC=etc
 
@@ -39,7 +40,7 @@ if [ -n "${SEALPOST_TEST_SMTP:-}" ] && [ -f "$SEALPOST_TEST_SMTP/peers.env" ]; t
   ports+=(-e "s/\b$SMTP_PORT\b/<smtp-port>/g" -e 's/"time": "[^"]*"/"time": "<time>"/g'
           -e 's/queued as [0-9A-Z]+/queued as <id>/g')
 fi
-actual=$(source "$case" 2>&1 | sed -E -e "s|$work/|./|g" -e 's/([0-9A-F]{2}:){7,}[0-9A-F]{2}/<hex>/g' "${ports[@]+"${ports[@]}"}")
+actual=$(source "$case" 2>&1 | sed -E -e "s|$work/|./|g" -e 's/([0-9A-F]{2}:){7,}[0-9A-F]{2}/<hex>/g' -E -e 's/\b[0-9A-F]{40,}\b/<hex>/g' "${ports[@]+"${ports[@]}"}")
 if [ "${UPDATE:-0}" = 1 ]; then
   printf '%s\n' "$actual" > "$expected"
   echo "updated $expected"

@@ -119,3 +119,22 @@ TEST(Tlsa, NoChainNoMatch) { EXPECT_FALSE(match_tlsa(usable_records({record("mx1
 
 }  // namespace
 }  // namespace sealpost::tls
+
+namespace sealpost::tls {
+namespace {
+
+TEST(TlsaText, ParsesThePresentationFormAndSaysWhatIsWrong) {
+  auto r = parse_tlsa_record(" 3 1 1  ab CD\tef ");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->usage, 3);
+  EXPECT_EQ(r->matching_type, 1);
+  EXPECT_EQ(r->data, (std::vector<std::uint8_t>{0xab, 0xcd, 0xef}));
+  EXPECT_EQ(to_string(*r), "3 1 1 ABCDEF");
+  EXPECT_EQ(to_string(*parse_tlsa_record(to_string(*r))), to_string(*r));
+  for (const char* bad : {"", "3 1", "3 1 1", "256 1 1 ab", "3 1 1x ab", "3 1 1 abc", "3 1 1 xy", "-3 1 1 ab"}) {
+    EXPECT_FALSE(parse_tlsa_record(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace sealpost::tls
