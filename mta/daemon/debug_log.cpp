@@ -45,6 +45,16 @@ std::string describe_pki(const TlsOutcome& o) {
   return out + "; " + t.verdict;
 }
 
+std::string describe_dane(const TlsOutcome& o) {
+  if (!o.dane) return "";
+  const auto& d = *o.dane;
+  std::string out = where(o) + " DANE " + std::string(policy::to_string(d.state)) + (d.half ? " (half)" : "") + ", MX " +
+                    (d.mx_secure ? "secure" : "insecure");
+  if (!d.tlsa_base.empty()) out += ", TLSA base " + d.tlsa_base + " (" + std::string(policy::to_string(d.tlsa)) + ")";
+  out += ", " + std::to_string(d.records.size()) + " record(s)";
+  return out + "; " + d.reason;
+}
+
 std::string describe_smtp(const TlsOutcome& o) {
   return where(o) + " " + o.via + " stage " + std::string(to_string(o.stage)) + ", " + std::string(to_string(o.result)) +
          (o.status.empty() ? "" : " " + o.status) + (o.reason.empty() ? "" : ": " + o.reason);

@@ -107,6 +107,20 @@ TEST(TlsaLookup, SecureCnameExpandedNameFirstThenOriginal) {
   EXPECT_EQ(first.lookup("alias.example").base, "real.example");
 }
 
+TEST(TlsaLookup, CnameAtTheOwnerNameKeepsTheBase) {
+  // RFC 7671 §7: the TLSA RRset may sit behind a CNAME; the base domain does not change.
+  Rig rig;
+  rig.host("mx.example", true, {a("mx.example", "192.0.2.1")});
+  rig.transport.answer(
+      "_25._tcp.mx.example", RrType::kTlsa,
+      reply("_25._tcp.mx.example", RrType::kTlsa,
+            {cname("_25._tcp.mx.example", "tlsa.hosting.example"), tlsa("tlsa.hosting.example")}, Rcode::kNoError, {}, true));
+  const auto r = rig.lookup("mx.example");
+  EXPECT_EQ(r.answer, TlsaAnswer::kSecureFound);
+  EXPECT_EQ(r.base, "mx.example");
+  EXPECT_EQ(r.records.size(), 1u);
+}
+
 TEST(TlsaLookup, SecureCnameIntoAnInsecureZone) {
   // Rule 4: the CNAME is signed, its target is not: TLSA at the original name.
   Rig rig;

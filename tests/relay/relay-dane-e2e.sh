@@ -236,6 +236,8 @@ sink_before=$(ls "$SEALPOST_TEST_SMTP/sink" | wc -l)
 
 delivered "DANE-EE 3 1 1 match: delivered to a self-signed server, dane-verified(dane-ee)" \
   ee.mail.test mx-self.mail.test 127.0.0.35 'dane-verified\(dane-ee\)'
+check "… debug pki: the DANE state, base and verdict" \
+  wait_log 'debug pki: [0-9A-F]{16}: mx-self.mail.test\[127.0.0.35\]:[0-9]+ DANE usable, MX secure, TLSA base mx-self.mail.test \(secure\), 1 record\(s\); matched DANE-EE'
 check "… outcome: state usable, MX secure, TLSA base, the record matched at depth 0" \
   outcome_has ee.mail.test "\"dane\":{.*\"matched\":{\"depth\":0,\"record\":\"3 1 1 ${self^^}\"}.*\"mx_secure\":true.*\"state\":\"usable\".*\"tlsa_base\":\"mx-self.mail.test\".*\"verified\":true"
 

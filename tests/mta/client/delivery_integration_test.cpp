@@ -320,6 +320,55 @@ TEST_F(Scripted, FailedHandshakeRetriesInClearOnANewConnectionOnlyWhenPreferred)
   }
 }
 
+// DANE-MTA-STS.md §0: where DANE made TLS mandatory on the host (usable or unusable TLSA), a
+// failed handshake is a failed host, never a clear retry, and a server without STARTTLS gets no
+// mail, whatever the setting.
+SessionResult session_under_dane(const SessionContext& context, asio::io_context& io, std::uint16_t port, policy::DaneState state,
+                                 const Envelope& envelope) {
+  SessionRequest req{.target = {.host = "mx.dane.test", .address = asio::ip::make_address("127.0.0.40"), .port = port},
+                     .setting = TlsSetting::kPreferred,
+                     .facts = {.recipient_domain = "dane.test", .mx_host = "mx.dane.test"},
+                     .envelope = &envelope};
+  req.dane.state = state;
+  req.dane.trace.state = state;
+  req.dane.trace.tlsa_base = "mx.dane.test";
+  std::optional<SessionResult> out;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { out = co_await run_session(context, std::move(req)); }, asio::detached);
+  io.restart();
+  io.run();
+  return std::move(*out);
+}
+
+TEST_F(Scripted, DaneMakesTlsMandatoryNoClearRetryNoClearText) {
+  envelope_ = {.from = "sender@client.sealpost.test", .recipients = {"rcpt@dane.test"}, .content = "Subject: t\r\n\r\nbody\r\n"};
+  for (const auto state : {policy::DaneState::kUsable, policy::DaneState::kUnusable}) {
+    SCOPED_TRACE(std::string(policy::to_string(state)));
+    test::ScriptedSmtpServer broken("127.0.0.40", [](ScriptedPeer& p) {
+      if (!test::greet(p) || !p.line()) return;
+      p.send("220 2.0.0 go ahead\r\n");
+      p.raw();
+      p.send("this is not a TLS record\r\n");
+    });
+    auto r = session_under_dane(context_, io_, broken.port(), state, envelope_);
+    EXPECT_EQ(r.verdict, HostVerdict::kDefer) << r.reason;
+    EXPECT_EQ(r.status, "4.7.5");
+    EXPECT_FALSE(r.outcome.fallback_plaintext);
+    ASSERT_TRUE(r.outcome.dane);
+    EXPECT_EQ(r.outcome.dane->state, state);
+
+    test::ScriptedSmtpServer plain("127.0.0.40", [](ScriptedPeer& p) {
+      if (!test::greet(p)) return;
+      accept_mail(p);
+    });
+    r = session_under_dane(context_, io_, plain.port(), state, envelope_);
+    EXPECT_EQ(r.verdict, HostVerdict::kDefer);
+    EXPECT_EQ(r.status, "4.7.4");
+    EXPECT_NE(r.reason.find("(DANE: "), std::string::npos) << r.reason;
+    EXPECT_EQ(plain.transcripts(1).at(0).find("MAIL"), std::string::npos) << "mail in clear where DANE required TLS";
+  }
+}
+
 TEST_F(Scripted, ServerClosingMidDataDefers) {
   test::ScriptedSmtpServer server("127.0.0.40", [](ScriptedPeer& p) {
     if (!test::greet(p, "250 PIPELINING\r\n")) return;
