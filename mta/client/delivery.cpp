@@ -186,13 +186,12 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
                                    .reason = d.reason});
         last_status = d.status;
         last_reason = d.reason;
-        candidate->addresses.clear();  // none of its addresses is tried
+        candidate->addresses.clear();  // none of its other addresses is tried either
+        if (d.action == policy::Action::kDefer) break;
+        continue;
       }
     }
-    if (candidate->addresses.empty()) {
-      if (result.attempts.empty() || result.attempts.back().verdict != HostVerdict::kDefer) continue;
-      break;
-    }
+    if (candidate->addresses.empty()) continue;  // DANE refused this host at its first address
     SessionRequest sr{.target = candidate->target,
                       .setting = req.setting,
                       .facts = base,

@@ -28,6 +28,10 @@ struct Rig {
     transport.answer(name, RrType::kA, reply(name, RrType::kA, std::move(answers), Rcode::kNoError, {}, ad));
     transport.answer(name, RrType::kAaaa, nodata(name, RrType::kAaaa, ad));
   }
+  // One signed TLSA record at `owner`.
+  void secure_tlsa(const std::string& owner) {
+    transport.answer(owner, RrType::kTlsa, reply(owner, RrType::kTlsa, {tlsa(owner)}, Rcode::kNoError, {}, true));
+  }
   TlsaLookupResult lookup(const std::string& host) {
     std::optional<TlsaLookupResult> out;
     lookup_tlsa(resolver, host, 25, [&](TlsaLookupResult r) { out = std::move(r); });
@@ -40,8 +44,7 @@ struct Rig {
 TEST(TlsaLookup, SecureHostSecureRecords) {
   Rig rig;
   rig.host("mx.example", true, {a("mx.example", "192.0.2.1")});
-  rig.transport.answer("_25._tcp.mx.example", RrType::kTlsa,
-                       reply("_25._tcp.mx.example", RrType::kTlsa, {tlsa("_25._tcp.mx.example")}, Rcode::kNoError, {}, true));
+  rig.secure_tlsa("_25._tcp.mx.example");
   const auto r = rig.lookup("MX.Example.");
   EXPECT_EQ(r.answer, TlsaAnswer::kSecureFound);
   EXPECT_EQ(r.base, "mx.example");
@@ -92,18 +95,14 @@ TEST(TlsaLookup, SecureCnameExpandedNameFirstThenOriginal) {
   Rig rig;
   rig.host("alias.example", true, {cname("alias.example", "real.example"), a("real.example", "192.0.2.1")});
   rig.transport.answer("_25._tcp.real.example", RrType::kTlsa, nodata("_25._tcp.real.example", RrType::kTlsa, true));
-  rig.transport.answer(
-      "_25._tcp.alias.example", RrType::kTlsa,
-      reply("_25._tcp.alias.example", RrType::kTlsa, {tlsa("_25._tcp.alias.example")}, Rcode::kNoError, {}, true));
+  rig.secure_tlsa("_25._tcp.alias.example");
   const auto r = rig.lookup("alias.example");
   EXPECT_EQ(r.answer, TlsaAnswer::kSecureFound);
   EXPECT_EQ(r.base, "alias.example");
 
   Rig first;
   first.host("alias.example", true, {cname("alias.example", "real.example"), a("real.example", "192.0.2.1")});
-  first.transport.answer(
-      "_25._tcp.real.example", RrType::kTlsa,
-      reply("_25._tcp.real.example", RrType::kTlsa, {tlsa("_25._tcp.real.example")}, Rcode::kNoError, {}, true));
+  first.secure_tlsa("_25._tcp.real.example");
   EXPECT_EQ(first.lookup("alias.example").base, "real.example");
 }
 
@@ -128,9 +127,7 @@ TEST(TlsaLookup, SecureCnameIntoAnInsecureZone) {
   rig.transport.answer(
       "alias.example", RrType::kCname,
       reply("alias.example", RrType::kCname, {cname("alias.example", "host.unsigned.example")}, Rcode::kNoError, {}, true));
-  rig.transport.answer(
-      "_25._tcp.alias.example", RrType::kTlsa,
-      reply("_25._tcp.alias.example", RrType::kTlsa, {tlsa("_25._tcp.alias.example")}, Rcode::kNoError, {}, true));
+  rig.secure_tlsa("_25._tcp.alias.example");
   const auto r = rig.lookup("alias.example");
   EXPECT_EQ(r.answer, TlsaAnswer::kSecureFound);
   EXPECT_EQ(r.base, "alias.example");
