@@ -17,6 +17,11 @@ LookupResult temporary(std::string reason) {
   return r;
 }
 
+// message.cpp parses the data of class IN records only (RFC 1035 §3.2.4); a record of another
+// class (CHAOS, HESIOD, or garbage) keeps UnknownData and is no answer to our IN question.
+// Every type the resolver asks for is one message.cpp parses, so UnknownData means exactly that.
+bool in_class_in(const ResourceRecord& rr) { return !std::holds_alternative<UnknownData>(rr.data); }
+
 std::string type_name(std::uint16_t type) {
   const auto name = to_string(static_cast<RrType>(type));
   return name == "?" ? "TYPE" + std::to_string(type) : std::string(name);
@@ -160,7 +165,7 @@ LookupResult Resolver::classify(const Key& key, Result<Message> reply, std::stri
   std::uint32_t ttl = UINT32_MAX;
   for (std::size_t links = 0; links <= kMaxCnameLinks; ++links) {
     const auto cname = std::find_if(m.answers.begin(), m.answers.end(), [&](const ResourceRecord& rr) {
-      return rr.type == static_cast<std::uint16_t>(RrType::kCname) && rr.owner == current;
+      return rr.type == static_cast<std::uint16_t>(RrType::kCname) && rr.owner == current && in_class_in(rr);
     });
     if (cname == m.answers.end() || key.second == static_cast<std::uint16_t>(RrType::kCname)) break;
     if (links == kMaxCnameLinks) return temporary("CNAME chain from " + key.first + " is longer than 8 links");
@@ -169,7 +174,7 @@ LookupResult Resolver::classify(const Key& key, Result<Message> reply, std::stri
   }
   r.canonical_name = current;
   for (const auto& rr : m.answers) {
-    if (rr.type == key.second && rr.owner == current) {
+    if (rr.type == key.second && rr.owner == current && in_class_in(rr)) {
       r.records.push_back(rr);
       ttl = std::min(ttl, rr.ttl);
     }

@@ -135,6 +135,19 @@ TEST(Resolver, CnameInTheAnswerAndFollowUp) {
   EXPECT_TRUE(f.authenticated);
 }
 
+TEST(Resolver, RecordsOfAnotherClassAreNoAnswer) {
+  // Found by fuzz_tlsa: a CNAME of class CHAOS (data not parsed) was followed and threw.
+  Rig rig;
+  rig.transport.answer("x.example", RrType::kA,
+                       reply("x.example", RrType::kA,
+                             {rr("x.example", RrType::kCname, 300, UnknownData{}),
+                              rr("x.example", RrType::kA, 300, UnknownData{}), a("x.example", "192.0.2.7")}));
+  const auto r = rig.lookup("x.example", RrType::kA);
+  EXPECT_EQ(r.status, LookupStatus::kFound);
+  EXPECT_EQ(r.canonical_name, "x.example");
+  ASSERT_EQ(r.records.size(), 1u);
+}
+
 TEST(Resolver, CnameLoopEndsAsTemporaryFailure) {
   Rig rig;
   rig.transport.answer("a.example", RrType::kA, reply("a.example", RrType::kA, {cname("a.example", "b.example")}));
