@@ -1,0 +1,34 @@
+// Fuzz target: MTA-STS policy bodies and _mta-sts TXT records (policy/mta_sts.h, RFC 8461
+// §3.1–3.2). Untrusted: every byte an HTTPS server or a DNS answer sends. Invariants: no
+// crash; a parsed policy keeps its bounds (max_age, pattern count, mx unless mode none) and
+// every pattern it keeps matches a host made from it.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "policy/mta_sts.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace sealpost::policy;
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  if (auto p = parse_sts_policy(text)) {
+    if (p->max_age > kMaxStsMaxAge || p->mx.size() > kMaxStsMxPatterns) std::abort();
+    if (p->mode != StsMode::kNone && p->mx.empty()) std::abort();
+    for (const auto& m : p->mx) {
+      const std::string host = m.starts_with("*.") ? "a" + m.substr(1) : m;
+      if (!sts_mx_allowed(*p, host)) std::abort();
+    }
+  }
+  // The same bytes as TXT records, split at NUL.
+  std::vector<std::string> records;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t nul = std::min(text.find('\0', start), text.size());
+    records.push_back(text.substr(start, nul - start));
+    start = nul + 1;
+  }
+  if (auto t = parse_sts_txt(records); t && *t) {
+    if ((*t)->id.empty() || (*t)->id.size() > kMaxStsIdLength) std::abort();
+  }
+  return 0;
+}
