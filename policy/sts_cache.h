@@ -1,0 +1,56 @@
+// When to use a cached MTA-STS policy, when to fetch one, and when there is none (RFC 8461
+// §3.3, §5.1; DANE-MTA-STS.md §2 rules 2, 3 and 5). Pure: the caller says what the TXT lookup
+// gave and what the cache holds; times are seconds since the epoch, handed in. The rules that
+// users met as bugs elsewhere: seeing the same `id` does not extend a policy (smtp-sts#93,
+// resolver#113); a vanished TXT record does not evict it; a failed refetch keeps it until it
+// expires; after a failed fetch the same `id` is not fetched again for five minutes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sealpost::policy {
+
+inline constexpr std::int64_t kStsRetryAfterFailure = 300;   // seconds (DANE-MTA-STS.md §2 rule 3)
+inline constexpr std::int64_t kStsRefreshAhead = 24 * 3600;  // refresh a policy this long before it expires
+
+// What the cache holds for a domain (as persisted under SPOOL/mta-sts/).
+struct StsCacheEntry {
+  std::string id;      // the TXT id the policy was fetched under
+  std::string policy;  // the policy text, as fetched
+  std::int64_t fetched_at = 0;
+  std::uint32_t max_age = 0;  // from the policy
+  std::string failed_id;      // the id whose last fetch failed, and when
+  std::int64_t failed_at = 0;
+
+  bool valid_at(std::int64_t now) const { return now < fetched_at + static_cast<std::int64_t>(max_age); }
+};
+
+// What `_mta-sts.DOMAIN` said (policy/mta_sts.h parse_sts_txt and the DNS status together).
+enum class StsTxtAnswer {
+  kFound,     // one valid v=STSv1 record, with an id
+  kNone,      // no v=STSv1 record (or NXDOMAIN)
+  kInvalid,   // several, or a malformed one
+  kDnsError,  // SERVFAIL, timeout: nothing is known
+};
+
+enum class StsAction {
+  kUseCached,  // apply the cached policy
+  kFetch,      // fetch the policy now; on failure, fall back to `fallback`
+  kNoPolicy,   // no policy applies
+};
+
+struct StsPlan {
+  StsAction action = StsAction::kNoPolicy;
+  // With kFetch: what applies if the fetch fails (kUseCached while the cache is valid).
+  StsAction fallback = StsAction::kNoPolicy;
+  bool refresh_soon = false;  // kUseCached close to expiry: refresh in the background
+  std::string reason;         // one line for the trace
+};
+
+StsPlan plan_sts(const std::optional<StsCacheEntry>& cached, StsTxtAnswer txt, const std::string& txt_id, std::int64_t now);
+
+std::string_view to_string(StsAction action);  // "use-cached", "fetch", "no-policy"
+
+}  // namespace sealpost::policy
