@@ -12,6 +12,7 @@
 #include "dns/cares_transport.h"
 #include "dns/mx_lookup.h"
 #include "dns/ptr_lookup.h"
+#include "dns/sts_txt_lookup.h"
 #include "tests/support/dns_peers.h"
 
 namespace sealpost::dns {
@@ -149,6 +150,16 @@ TEST_F(Dns, TlsaAndTxtParsed) {
   const auto txt = lookup("txt.sealpost.test", RrType::kTxt);
   ASSERT_EQ(txt.status, LookupStatus::kFound);
   EXPECT_EQ(std::get<std::vector<std::string>>(txt.records[0].data), (std::vector<std::string>{"v=spf1 -all", "second string"}));
+}
+
+TEST_F(Dns, MtaStsDiscoveryFromTheZone) {
+  // RFC 8461 §3.1 against nsd: a record split in two strings, beside an SPF record.
+  use_nsd();
+  const auto r = run<StsTxtResult>([&](auto done) { lookup_sts_txt(*resolver_, "sts.sealpost.test", done); });
+  EXPECT_EQ(r.answer, policy::StsTxtAnswer::kFound) << r.reason;
+  EXPECT_EQ(r.id, "20261201T1");
+  const auto none = run<StsTxtResult>([&](auto done) { lookup_sts_txt(*resolver_, "multi.sealpost.test", done); });
+  EXPECT_EQ(none.answer, policy::StsTxtAnswer::kNone) << none.reason;
 }
 
 TEST_F(Dns, ServfailRefusedAndTimeoutAreTemporary) {

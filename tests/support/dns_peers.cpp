@@ -65,6 +65,9 @@ unconfirmed IN A 127.0.0.61
 ; TLSA and TXT
 _25._tcp.mx-a IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 txt      IN TXT "v=spf1 -all" "second string"
+; MTA-STS discovery (RFC 8461 §3.1): one record in two strings, beside another TXT record
+_mta-sts.sts IN TXT "v=STSv1; " "id=20261201T1;"
+_mta-sts.sts IN TXT "v=spf1 -all"
 )";
 
 // The SMTP test world (tests/support/smtp-peers.sh): one recipient domain per peer, each

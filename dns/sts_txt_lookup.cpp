@@ -1,0 +1,32 @@
+// See sts_txt_lookup.h.
+#include "dns/sts_txt_lookup.h"
+
+#include "policy/mta_sts.h"
+
+namespace sealpost::dns {
+
+void lookup_sts_txt(Resolver& resolver, const std::string& domain, std::function<void(StsTxtResult)> done) {
+  const std::string name = "_mta-sts." + canonical(domain);
+  resolver.lookup(name, RrType::kTxt, [name, done = std::move(done)](const LookupResult& r) {
+    using policy::StsTxtAnswer;
+    if (r.status == LookupStatus::kTemporaryFailure)
+      return done({.answer = StsTxtAnswer::kDnsError, .id = {}, .reason = r.reason});
+    if (r.status == LookupStatus::kNotFound) {
+      return done({.answer = StsTxtAnswer::kNone, .id = {}, .reason = "no TXT record at " + name + " (" + r.reason + ")"});
+    }
+    std::vector<std::string> records;
+    for (const auto& rr : r.records) {
+      const auto* strings = std::get_if<std::vector<std::string>>(&rr.data);
+      if (!strings) continue;
+      std::string joined;  // RFC 8461 §3.1: the strings of one record are concatenated
+      for (const auto& s : *strings) joined += s;
+      records.push_back(std::move(joined));
+    }
+    auto txt = policy::parse_sts_txt(records);
+    if (!txt) return done({.answer = StsTxtAnswer::kInvalid, .id = {}, .reason = name + ": " + txt.error().message});
+    if (!*txt) return done({.answer = StsTxtAnswer::kNone, .id = {}, .reason = "no v=STSv1 record at " + name});
+    done({.answer = StsTxtAnswer::kFound, .id = (*txt)->id, .reason = name + ": v=STSv1, id " + (*txt)->id});
+  });
+}
+
+}  // namespace sealpost::dns
