@@ -5,96 +5,29 @@ namespace sealpost::mta {
 
 namespace asio = boost::asio;
 using Clock = SmtpConnection::Clock;
-namespace {
-constexpr auto kShutdownTimeout = std::chrono::seconds(2);
-}
-
-SmtpConnection::SmtpConnection(asio::any_io_executor executor) : socket_(executor), watchdog_(executor) {}
-SmtpConnection::~SmtpConnection() { close(); }
-
-void SmtpConnection::arm(Clock::duration timeout) {
-  const std::uint64_t mine = ++generation_;
-  timed_out_ = false;
-  watchdog_.expires_after(timeout);
-  watchdog_.async_wait([this, mine](const boost::system::error_code& ec) {
-    // A stale expiry (the operation finished first) must not close the next one's socket.
-    if (ec || mine != generation_) return;
-    timed_out_ = true;
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-  });
-}
-
-void SmtpConnection::disarm() {
-  ++generation_;
-  watchdog_.cancel();
-}
-
-Error SmtpConnection::io_error(const boost::system::error_code& ec, std::string_view what) const {
-  if (timed_out_) return Error{"timed out " + std::string(what)};
-  if (ec == asio::error::eof) return Error{"connection closed by the server " + std::string(what)};
-  return Error{ec.message() + " " + std::string(what)};
-}
-
-asio::awaitable<Status> SmtpConnection::connect(const asio::ip::tcp::endpoint& endpoint, Clock::duration timeout) {
-  boost::system::error_code ec;
-  arm(timeout);
-  co_await socket_.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
-  disarm();
-  if (ec) co_return io_error(ec, "while connecting");
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  co_return ok();
-}
-
-asio::awaitable<Result<std::size_t>> SmtpConnection::read_raw(Clock::duration timeout) {
-  boost::system::error_code ec;
-  arm(timeout);
-  const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
-  disarm();
-  if (ec) co_return io_error(ec, "while reading");
-  co_return n;
-}
-
-asio::awaitable<Status> SmtpConnection::write_raw(std::string data, Clock::duration timeout) {
-  boost::system::error_code ec;
-  arm(timeout);
-  co_await asio::async_write(socket_, asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
-  disarm();
-  if (ec) co_return io_error(ec, "while writing");
-  bytes_written_ += data.size();
-  co_return ok();
-}
 
 asio::awaitable<Result<std::string>> SmtpConnection::read_line(Clock::duration timeout) {
   const auto deadline = Clock::now() + timeout;
+  std::string& in = input();
   for (;;) {
-    if (const auto lf = in_.find('\n'); lf != std::string::npos) {
+    if (const auto lf = in.find('\n'); lf != std::string::npos) {
       if (lf + 1 > kMaxReplyLineOctets) co_return Error{"reply line longer than 512 octets (RFC 5321 §4.5.3.1.5)"};
-      std::string line = in_.substr(0, lf);
-      in_.erase(0, lf + 1);
+      std::string line = in.substr(0, lf);
+      in.erase(0, lf + 1);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       co_return line;
     }
-    if (in_.size() >= kMaxReplyLineOctets) co_return Error{"reply line longer than 512 octets (RFC 5321 §4.5.3.1.5)"};
+    if (in.size() >= kMaxReplyLineOctets) co_return Error{"reply line longer than 512 octets (RFC 5321 §4.5.3.1.5)"};
     const auto left = deadline - Clock::now();
     if (left <= Clock::duration::zero()) {
       close();
       co_return Error{"timed out while reading"};
     }
-    auto n = co_await read_raw(left);
-    if (!n) co_return n.error();
-    const std::span<const std::uint8_t> got(buffer_.data(), *n);
-    if (!tls_) {
-      in_.append(reinterpret_cast<const char*>(got.data()), got.size());
-      continue;
+    auto more = co_await read_more(left);
+    if (!more) co_return more.error();
+    if (!*more && in.find('\n') == std::string::npos) {
+      co_return Error{tls_closed() ? "TLS session closed by the server" : "connection closed by the server while reading"};
     }
-    const Status s = tls_->received(got);
-    if (auto out = tls_->take_output(); !out.empty()) {
-      if (auto w = co_await write_raw(std::move(out), left); !w) co_return w.error();
-    }
-    in_ += tls_->take_plaintext();
-    if (!s) co_return Error{"TLS: " + s.error().message};
-    if (tls_->closed() && in_.find('\n') == std::string::npos) co_return Error{"TLS session closed by the server"};
   }
 }
 
@@ -110,60 +43,10 @@ asio::awaitable<Result<Reply>> SmtpConnection::read_reply(Clock::duration timeou
   }
 }
 
-asio::awaitable<Status> SmtpConnection::write(std::string_view data, Clock::duration timeout) {
-  if (!tls_) co_return co_await write_raw(std::string(data), timeout);
-  if (auto s = tls_->send({reinterpret_cast<const std::uint8_t*>(data.data()), data.size()}); !s) {
-    co_return Error{"TLS: " + s.error().message};
-  }
-  co_return co_await write_raw(tls_->take_output(), timeout);
-}
-
 asio::awaitable<Result<Reply>> SmtpConnection::command(std::string line, Clock::duration timeout) {
   line += "\r\n";
   if (auto w = co_await write(line, timeout); !w) co_return w.error();
   co_return co_await read_reply(timeout);
-}
-
-asio::awaitable<Status> SmtpConnection::start_tls(tls::TlsClientContext& context, tls::TlsClientConfig config,
-                                                  Clock::duration timeout) {
-  const auto deadline = Clock::now() + timeout;
-  tls_ = std::make_unique<tls::TlsClientChannel>(context, std::move(config));
-  while (!tls_->established()) {
-    if (auto out = tls_->take_output(); !out.empty()) {
-      if (auto w = co_await write_raw(std::move(out), deadline - Clock::now()); !w) co_return w.error();
-    }
-    if (tls_->closed()) co_return Error{"TLS handshake failed"};
-    auto n = co_await read_raw(deadline - Clock::now());
-    if (!n) co_return n.error();
-    const Status s = tls_->received({buffer_.data(), *n});
-    if (!s) {
-      // Botan has queued its alert: send it, so the server logs why (TEST-RIG.md). Best
-      // effort: the handshake has failed whatever this write does.
-      if (auto out = tls_->take_output(); !out.empty()) (void)co_await write_raw(std::move(out), kShutdownTimeout);
-      co_return s.error();
-    }
-  }
-  if (auto out = tls_->take_output(); !out.empty()) {
-    if (auto w = co_await write_raw(std::move(out), deadline - Clock::now()); !w) co_return w.error();
-  }
-  in_ = tls_->take_plaintext();
-  co_return ok();
-}
-
-asio::awaitable<void> SmtpConnection::shutdown() {
-  if (tls_ && tls_->established() && socket_.is_open()) {
-    tls_->close();
-    // Best effort: the session is over whether or not the close_notify arrives.
-    if (auto out = tls_->take_output(); !out.empty()) (void)co_await write_raw(std::move(out), kShutdownTimeout);
-  }
-  close();
-}
-
-void SmtpConnection::close() {
-  disarm();
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
 }
 
 }  // namespace sealpost::mta
