@@ -19,6 +19,7 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& args);
 int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& args);
 int cmd_trust(const Context& ctx, const std::vector<std::string>& args);
 int cmd_dns(const Context& ctx, const std::vector<std::string>& args);
+int cmd_mta_sts(const Context& ctx, const std::vector<std::string>& args);
 int cmd_send(const Context& ctx, const std::vector<std::string>& args);
 int cmd_queue(const Context& ctx, const std::vector<std::string>& args);
 int cmd_reload(const Context& ctx, const std::vector<std::string>& args);

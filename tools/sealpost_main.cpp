@@ -15,6 +15,7 @@ Commands:
   smtproutes   SMTP routes: list, show, add, delete, import, export
   trust        trust anchors: import, list, show, delete
   dns          what delivery sees in DNS: mx, a, aaaa, ptr, tlsa, txt
+  mta-sts      fetch: a domain's MTA-STS policy, discovered and fetched as delivery will
   send         send one message through a smarthost (AUTH inside TLS only)
   queue        the relay's queue: list, show, flush, delete, hold, release
   reload       make the running sealpostd read its configuration again
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   if (command == "smtproutes") return cmd_smtproutes(ctx, args);
   if (command == "trust") return cmd_trust(ctx, args);
   if (command == "dns") return cmd_dns(ctx, args);
+  if (command == "mta-sts") return cmd_mta_sts(ctx, args);
   if (command == "send") return cmd_send(ctx, args);
   if (command == "queue") return cmd_queue(ctx, args);
   if (command == "reload") return cmd_reload(ctx, args);

@@ -68,6 +68,16 @@ txt      IN TXT "v=spf1 -all" "second string"
 ; MTA-STS discovery (RFC 8461 §3.1): one record in two strings, beside another TXT record
 _mta-sts.sts IN TXT "v=STSv1; " "id=20261201T1;"
 _mta-sts.sts IN TXT "v=spf1 -all"
+; MTA-STS policy hosts: one HTTPS server on 127.0.0.50 (tests/sts/mta-sts-fetch.sh)
+mta-sts.sts IN A 127.0.0.50
+mta-sts.crlf IN A 127.0.0.50
+mta-sts.s404 IN A 127.0.0.50
+mta-sts.s301 IN A 127.0.0.50
+mta-sts.ctype IN A 127.0.0.50
+mta-sts.big IN A 127.0.0.50
+mta-sts.invalid IN A 127.0.0.50
+mta-sts.slow IN A 127.0.0.50
+mta-sts.wrongname IN A 127.0.0.50
 )";
 
 // The SMTP test world (tests/support/smtp-peers.sh): one recipient domain per peer, each

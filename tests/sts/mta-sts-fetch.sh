@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# MTA-STS discovery and fetch (RFC 8461 §3.1, §3.3) through `sealpost mta-sts fetch`, real
+# peers only, loopback only: the _mta-sts TXT record and the mta-sts.* addresses from the test
+# nsd (fixture `dns`), an HTTPS server of our own (tests/sts/policy_server.py, Python's
+# http.server with ssl) on 127.0.0.50 with a certificate from the test PKI (fixture `pki`).
+# Usage: mta-sts-fetch.sh SEALPOST PKI_DIR   (SEALPOST_TEST_DNS set by ctest)
+set -uo pipefail
+sealpost=$1 pki=$2
+. "$SEALPOST_TEST_DNS/peers.env"
+work=$(mktemp -d)
+failures=0 checks=0 server_pid=
+check() {  # DESCRIPTION COMMAND…
+  checks=$((checks + 1))
+  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
+}
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port=$((20000 + RANDOM % 30000))
+while (exec 3<>"/dev/tcp/127.0.0.50/$port") 2>/dev/null; do port=$((port + 1)); done
+python3 "$(dirname "$0")/policy_server.py" 127.0.0.50 "$port" "$pki" "$work/server.pid" 2> "$work/server.log" &
+server_pid=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$port") 2>/dev/null && break; sleep 0.05; done
+
+fetch() {  # DOMAIN [options…]: the command's output (stdout and stderr) and its exit status last
+  local out rc
+  out=$("$sealpost" --etc "$work" mta-sts fetch "$1.sealpost.test" --dns-server "127.0.0.1:$NSD_PORT" --port "$port" \
+    --no-system-trust --trust "$pki/ca-bundle.pem" --at 2026-06-01T00:00:00Z "${@:2}" 2>&1)
+  rc=$?
+  printf '%s\n[exit %s]\n' "$out" "$rc"
+}
+has() {  # PATTERN TEXT
+  grep -qE -- "$1" <<<"$2" || { echo "  no line matching: $1"; sed 's/^/  | /' <<<"$2"; return 1; }
+}
+
+out=$(fetch sts)
+check "TXT discovery: v=STSv1 with its id" has 'TXT: _mta-sts.sts.sealpost.test: v=STSv1, id 20261201T1' "$out"
+check "fetched over TLS, verified" has '^Fetch: ok \(TLS v1.2 ' "$out"
+check "the policy: mode, max_age and the mx patterns; exit 0" \
+  bash -c 'grep -q "^Policy: mode enforce, max_age 86400" <<<"$1" && grep -q "  mx: \*.mail.test" <<<"$1" && grep -q "\[exit 0\]" <<<"$1"' _ "$out"
+out=$(fetch sts --json)
+check "--json: the same, as one object" has '"mode": "enforce"' "$out"
+check "CRLF lines and a charset parameter are accepted" has '^Policy: mode enforce, max_age 86400' "$(fetch crlf)"
+check "HTTP 404: sts-policy-fetch-error, exit 1" \
+  bash -c 'grep -q "sts-policy-fetch-error: .*HTTP 404, not 200" <<<"$1" && grep -q "\[exit 1\]" <<<"$1"' _ "$(fetch s404)"
+check "a redirect is not followed" has 'HTTP 301 \(redirects are not followed, RFC 8461 §3.3\), not 200' "$(fetch s301)"
+check "Content-Type text/html is refused" has "Content-Type 'text/html' is not text/plain" "$(fetch ctype)"
+check "a body over 64 KiB is refused" has 'the policy is larger than 64 KiB' "$(fetch big)"
+check "a policy without mx under enforce: sts-policy-invalid" has 'sts-policy-invalid: a policy in mode enforce needs at least one mx line' "$(fetch invalid)"
+check "a certificate that does not name the policy host: sts-webpki-invalid" \
+  has 'sts-webpki-invalid: .*the certificate names mx-name.mail.test, not mta-sts.wrongname.sealpost.test' "$(fetch wrongname)"
+check "a CA the trust store does not hold: sts-webpki-invalid" \
+  has 'sts-webpki-invalid: .*certificate chain not trusted' \
+  "$("$sealpost" --etc "$work" mta-sts fetch sts.sealpost.test --dns-server "127.0.0.1:$NSD_PORT" --port "$port" --no-system-trust --trust "$pki/other-root.pem" 2>&1)"
+check "a server that does not answer in time: sts-policy-fetch-error" has 'sts-policy-fetch-error: .*timed out' "$(fetch slow --timeout 1)"
+check "no address for the policy host" has 'Policy host: mta-sts.nothere.sealpost.test: no address' "$(fetch nothere)"
+check "bad input: exit 2 with the reason" has "mta-sts: 'bad domain!' is not a domain" "$("$sealpost" mta-sts fetch 'bad domain!' 2>&1)"
+
+echo "$((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
