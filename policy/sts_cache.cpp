@@ -48,6 +48,16 @@ StsPlan plan_sts(const std::optional<StsCacheEntry>& c, StsTxtAnswer txt, const 
           .reason = why + "; fetching" + (valid ? " (the cached policy applies if that fails)" : "")};
 }
 
+std::string_view to_string(StsTxtAnswer answer) {
+  switch (answer) {
+    case StsTxtAnswer::kFound: return "found";
+    case StsTxtAnswer::kNone: return "none";
+    case StsTxtAnswer::kInvalid: return "invalid";
+    case StsTxtAnswer::kDnsError: return "dns-error";
+  }
+  return "?";
+}
+
 std::string_view to_string(StsAction action) {
   switch (action) {
     case StsAction::kUseCached: return "use-cached";

@@ -51,6 +51,7 @@ struct StsPlan {
 
 StsPlan plan_sts(const std::optional<StsCacheEntry>& cached, StsTxtAnswer txt, const std::string& txt_id, std::int64_t now);
 
-std::string_view to_string(StsAction action);  // "use-cached", "fetch", "no-policy"
+std::string_view to_string(StsAction action);     // "use-cached", "fetch", "no-policy"
+std::string_view to_string(StsTxtAnswer answer);  // "found", "none", "invalid", "dns-error"
 
 }  // namespace sealpost::policy

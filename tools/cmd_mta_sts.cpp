@@ -136,10 +136,7 @@ int cmd_mta_sts(const Context& ctx, const std::vector<std::string>& argv) {
     using nlohmann::json;
     json j = {{"domain", *domain},
               {"txt",
-               {{"answer", run.txt.answer == policy::StsTxtAnswer::kFound     ? "found"
-                           : run.txt.answer == policy::StsTxtAnswer::kNone    ? "none"
-                           : run.txt.answer == policy::StsTxtAnswer::kInvalid ? "invalid"
-                                                                              : "dns-error"},
+               {{"answer", policy::to_string(run.txt.answer)},
                 {"id", run.txt.id.empty() ? json(nullptr) : json(run.txt.id)},
                 {"reason", run.txt.reason}}},
               {"policy_host", host},

@@ -8,20 +8,12 @@ set -uo pipefail
 sealpost=$1 pki=$2
 . "$SEALPOST_TEST_DNS/peers.env"
 work=$(mktemp -d)
-failures=0 checks=0 server_pid=
-check() {  # DESCRIPTION COMMAND…
-  checks=$((checks + 1))
-  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
-}
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
+. "$(dirname "$0")/../relay/lib.sh"
 trap cleanup EXIT
 port=$((20000 + RANDOM % 30000))
 while (exec 3<>"/dev/tcp/127.0.0.50/$port") 2>/dev/null; do port=$((port + 1)); done
 python3 "$(dirname "$0")/policy_server.py" 127.0.0.50 "$port" "$pki" "$work/server.pid" 2> "$work/server.log" &
-server_pid=$!
+sink_pids+=($!)  # stopped by PID with the rest (lib.sh's cleanup)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$port") 2>/dev/null && break; sleep 0.05; done
 
 fetch() {  # DOMAIN [options…]: the command's output (stdout and stderr) and its exit status last
@@ -58,5 +50,4 @@ check "a server that does not answer in time: sts-policy-fetch-error" has 'sts-p
 check "no address for the policy host" has 'Policy host: mta-sts.nothere.sealpost.test: no address' "$(fetch nothere)"
 check "bad input: exit 2 with the reason" has "mta-sts: 'bad domain!' is not a domain" "$("$sealpost" mta-sts fetch 'bad domain!' 2>&1)"
 
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish
