@@ -1,6 +1,10 @@
 // See sts_cache.h. Each branch names the rule it implements.
 #include "policy/sts_cache.h"
 
+#include <algorithm>
+
+#include "policy/mta_sts.h"
+
 namespace sealpost::policy {
 namespace {
 
@@ -46,6 +50,66 @@ StsPlan plan_sts(const std::optional<StsCacheEntry>& c, StsTxtAnswer txt, const 
           .fallback = fallback,
           .refresh_soon = false,
           .reason = why + "; fetching" + (valid ? " (the cached policy applies if that fails)" : "")};
+}
+
+namespace {
+
+constexpr std::string_view kCacheMagic = "sealpost-mta-sts 1";
+
+Result<std::int64_t> number_field(std::string_view value, std::string_view key) {
+  if (value.empty() || value.size() > 18 ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Error{"'" + std::string(key) + "' is not a number"};
+  }
+  return std::stoll(std::string(value));
+}
+
+}  // namespace
+
+std::string serialize_sts_cache_entry(const StsCacheEntry& e) {
+  return std::string(kCacheMagic) + "\nid: " + e.id + "\nfetched: " + std::to_string(e.fetched_at) +
+         "\nmax_age: " + std::to_string(e.max_age) + "\nfailed_id: " + e.failed_id +
+         "\nfailed_at: " + std::to_string(e.failed_at) + "\n\n" + e.policy;
+}
+
+Result<StsCacheEntry> parse_sts_cache_entry(std::string_view text) {
+  const std::size_t end = text.find("\n\n");
+  if (!text.starts_with(kCacheMagic) || end == std::string_view::npos) return Error{"not a sealpost MTA-STS cache file"};
+  StsCacheEntry e;
+  e.policy = std::string(text.substr(end + 2));
+  std::string_view head = text.substr(0, end);
+  head.remove_prefix(std::min(head.size(), kCacheMagic.size() + 1));
+  bool seen_id = false, seen_fetched = false, seen_max_age = false;
+  while (!head.empty()) {
+    const std::size_t lf = std::min(head.find('\n'), head.size());
+    const std::string_view line = head.substr(0, lf);
+    head.remove_prefix(std::min(head.size(), lf + 1));
+    const std::size_t colon = line.find(": ");
+    const std::string_view key = line.substr(0, colon);
+    const std::string_view value = colon == std::string_view::npos ? "" : line.substr(colon + 2);
+    if (colon == std::string_view::npos && !line.ends_with(":"))
+      return Error{"line '" + std::string(line.substr(0, 40)) + "' is not 'key: value'"};
+    if (key == "id" || key == "failed_id") {
+      if (value.size() > kMaxStsIdLength) return Error{"'" + std::string(key) + "' is too long"};
+      (key == "id" ? e.id : e.failed_id) = std::string(value);
+      seen_id = seen_id || key == "id";
+      continue;
+    }
+    if (key == "fetched" || key == "failed_at" || key == "max_age") {
+      auto n = number_field(value, key);
+      if (!n) return n.error();
+      if (key == "fetched") e.fetched_at = *n, seen_fetched = true;
+      if (key == "failed_at") e.failed_at = *n;
+      if (key == "max_age") {
+        if (*n > kMaxStsMaxAge) return Error{"'max_age' is over a year"};
+        e.max_age = static_cast<std::uint32_t>(*n), seen_max_age = true;
+      }
+      continue;
+    }
+    return Error{"unknown key '" + std::string(key.substr(0, 40)) + "'"};
+  }
+  if (!seen_id || !seen_fetched || !seen_max_age) return Error{"id, fetched or max_age is missing"};
+  return e;
 }
 
 std::string_view to_string(StsTxtAnswer answer) {

@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "policy/result.h"
 
 namespace sealpost::policy {
 
@@ -48,6 +51,12 @@ struct StsPlan {
   bool refresh_soon = false;  // kUseCached close to expiry: refresh in the background
   std::string reason;         // one line for the trace
 };
+
+// The entry as a file (SPOOL/mta-sts/DOMAIN): a first line "sealpost-mta-sts 1", then
+// `id:`, `fetched:`, `max_age:`, `failed_id:`, `failed_at:` lines, a blank line, and the policy
+// text as fetched. parse() names what is wrong; a damaged file is no cache, never a crash.
+std::string serialize_sts_cache_entry(const StsCacheEntry& entry);
+Result<StsCacheEntry> parse_sts_cache_entry(std::string_view text);
 
 StsPlan plan_sts(const std::optional<StsCacheEntry>& cached, StsTxtAnswer txt, const std::string& txt_id, std::int64_t now);
 

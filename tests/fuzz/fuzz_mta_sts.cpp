@@ -1,13 +1,14 @@
-// Fuzz target: MTA-STS policy bodies and _mta-sts TXT records (policy/mta_sts.h, RFC 8461
-// §3.1–3.2). Untrusted: every byte an HTTPS server or a DNS answer sends. Invariants: no
-// crash; a parsed policy keeps its bounds (max_age, pattern count, mx unless mode none) and
-// every pattern it keeps matches a host made from it.
+// Fuzz target: MTA-STS policy bodies, _mta-sts TXT records (policy/mta_sts.h, RFC 8461
+// §3.1–3.2) and policy cache files (policy/sts_cache.h). Untrusted: every byte an HTTPS server or a DNS answer sends. Invariants:
+// no crash; a parsed policy keeps its bounds (max_age, pattern count, mx unless mode none) and every pattern it keeps matches a
+// host made from it.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "policy/mta_sts.h"
+#include "policy/sts_cache.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sealpost::policy;
@@ -19,6 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string host = m.starts_with("*.") ? "a" + m.substr(1) : m;
       if (!sts_mx_allowed(*p, host)) std::abort();
     }
+  }
+  // The same bytes as a cache file (SPOOL/mta-sts/DOMAIN): what parses writes back the same.
+  if (auto e = parse_sts_cache_entry(text)) {
+    if (e->max_age > kMaxStsMaxAge) std::abort();
+    auto again = parse_sts_cache_entry(serialize_sts_cache_entry(*e));
+    if (!again || again->policy != e->policy || again->id != e->id || again->fetched_at != e->fetched_at) std::abort();
   }
   // The same bytes as TXT records, split at NUL.
   std::vector<std::string> records;

@@ -41,5 +41,29 @@ TEST(StsCache, EveryRowOfTheTable) {
   }
 }
 
+TEST(StsCacheFile, RoundTripAndDamage) {
+  const StsCacheEntry e{.id = "20261201T1",
+                        .policy = "version: STSv1\r\nmode: enforce\r\nmx: *.example.net\r\nmax_age: 86400\r\n\r\n",
+                        .fetched_at = 1'800'000'000,
+                        .max_age = 86400,
+                        .failed_id = "next2",
+                        .failed_at = 1'800'000'300};
+  const auto back = parse_sts_cache_entry(serialize_sts_cache_entry(e));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->id, e.id);
+  EXPECT_EQ(back->policy, e.policy) << "the policy text is kept byte for byte, blank lines and CRLF included";
+  EXPECT_EQ(back->fetched_at, e.fetched_at);
+  EXPECT_EQ(back->max_age, e.max_age);
+  EXPECT_EQ(back->failed_id, e.failed_id);
+  EXPECT_EQ(back->failed_at, e.failed_at);
+  for (const char* bad : {"", "garbage\n", "sealpost-mta-sts 1\nid: a\n",                        // no blank line
+                          "sealpost-mta-sts 1\nid: a\nmax_age: 1\n\n",                           // no fetched
+                          "sealpost-mta-sts 1\nid: a\nfetched: x\nmax_age: 1\n\n",               // not a number
+                          "sealpost-mta-sts 1\nid: a\nfetched: 1\nmax_age: 99999999999\n\n",     // over a year
+                          "sealpost-mta-sts 1\nid: a\nfetched: 1\nmax_age: 1\nother: 1\n\n"}) {  // unknown key
+    EXPECT_FALSE(parse_sts_cache_entry(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sealpost::policy

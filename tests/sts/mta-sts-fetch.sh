@@ -48,6 +48,30 @@ check "a CA the trust store does not hold: sts-webpki-invalid" \
   "$("$sealpost" --etc "$work" mta-sts fetch sts.sealpost.test --dns-server "127.0.0.1:$NSD_PORT" --port "$port" --no-system-trust --trust "$pki/other-root.pem" 2>&1)"
 check "a server that does not answer in time: sts-policy-fetch-error" has 'sts-policy-fetch-error: .*timed out' "$(fetch slow --timeout 1)"
 check "no address for the policy host" has 'Policy host: mta-sts.nothere.sealpost.test: no address' "$(fetch nothere)"
+# The cache under the spool (RFC 8461 §5.1): refresh stores, a new process reads it back.
+mkdir -p "$work/etc"
+printf '[spool]\ndirectory = "%s/spool"\n' "$work" > "$work/etc/sealpost.toml"
+sts() { "$sealpost" --etc "$work/etc" mta-sts "$@" 2>&1; printf '[exit %s]\n' "$?"; }
+refresh() { sts refresh "$1.sealpost.test" --dns-server "127.0.0.1:$NSD_PORT" --port "$port" --no-system-trust \
+  --trust "$pki/ca-bundle.pem" --at 2026-06-01T00:00:00Z; }
+out=$(refresh sts)
+check "refresh: fetched and stored under the spool" has "^Cache: stored under $work/spool/mta-sts" "$out"
+check "… one file per domain, mode 0600" test "$(stat -c %a "$work/spool/mta-sts/sts.sealpost.test" 2>/dev/null)" = 600
+out=$(sts show sts.sealpost.test)
+check "show (another process): id, mode, validity and the patterns" \
+  bash -c 'grep -qE "^sts.sealpost.test: id 20261201T1, mode enforce, fetched .*, valid until " <<<"$1" && grep -q "  mx: \*.mail.test" <<<"$1" && grep -q "\[exit 0\]" <<<"$1"' _ "$out"
+check "list --json" has '"id": "20261201T1"' "$(sts list --json)"
+out=$(refresh s404)
+check "a failed refresh with nothing cached caches nothing (exit 1)" \
+  bash -c 'grep -q "^Cache: nothing cached" <<<"$1" && grep -q "\[exit 1\]" <<<"$1" && ! test -e "$2"' _ "$out" "$work/spool/mta-sts/s404.sealpost.test"
+check "no v=STSv1 record: the cache is left alone" has '^Cache: unchanged' "$(refresh crlf)"
+printf 'garbage\n' > "$work/spool/mta-sts/bad.sealpost.test"
+check "a damaged cache file: show says why (exit 2)" \
+  bash -c 'grep -q "bad.sealpost.test: not a sealpost MTA-STS cache file" <<<"$1" && grep -q "\[exit 2\]" <<<"$1"' _ "$(sts show bad.sealpost.test)"
+check "… list names it and goes on" bash -c 'grep -q "bad.sealpost.test: not a sealpost" <<<"$1" && grep -q "^sts.sealpost.test: id" <<<"$1"' _ "$(sts list)"
+check "flush removes the policy" has '^removed the cached MTA-STS policy of sts.sealpost.test' "$(sts flush sts.sealpost.test)"
+check "… and show then has none (exit 1)" has '\[exit 1\]' "$(sts show sts.sealpost.test)"
+check "a path is not a domain" has "is not a domain" "$(sts show ../../etc/passwd)"
 check "bad input: exit 2 with the reason" has "mta-sts: 'bad domain!' is not a domain" "$("$sealpost" mta-sts fetch 'bad domain!' 2>&1)"
 
 finish

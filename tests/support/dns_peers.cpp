@@ -68,6 +68,7 @@ txt      IN TXT "v=spf1 -all" "second string"
 ; MTA-STS discovery (RFC 8461 §3.1): one record in two strings, beside another TXT record
 _mta-sts.sts IN TXT "v=STSv1; " "id=20261201T1;"
 _mta-sts.sts IN TXT "v=spf1 -all"
+_mta-sts.s404 IN TXT "v=STSv1; id=gone1"
 ; MTA-STS policy hosts: one HTTPS server on 127.0.0.50 (tests/sts/mta-sts-fetch.sh)
 mta-sts.sts IN A 127.0.0.50
 mta-sts.crlf IN A 127.0.0.50
