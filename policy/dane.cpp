@@ -65,22 +65,26 @@ std::optional<DaneInsecureMx> parse_dane_insecure_mx(std::string_view text) { re
 std::optional<DaneState> parse_dane_state(std::string_view text) { return parse_word(kStates, text); }
 std::optional<TlsaAnswer> parse_tlsa_answer(std::string_view text) { return parse_word(kAnswers, text); }
 
+std::optional<std::string> dane_inapplicable(const DaneFacts& f) {
+  if (f.setting == TlsSetting::kNo) return "DANE is off: tls = no";
+  if (f.mode == DaneMode::kOff) return "DANE is off for this destination";
+  // Rule 1: c-ares does not validate; the AD bit means something only from a resolver the
+  // operator declared validating (RFC 7672 §2.1.3).
+  if (!f.dnssec_trusted) return "[dns] dnssec is off: no validating resolver is trusted";
+  if (!f.mx_secure && f.insecure_mx == DaneInsecureMx::kSkip)
+    return "the MX RRset is not DNSSEC-signed (dane-insecure-mx = skip)";
+  return std::nullopt;
+}
+
 DaneVerdict dane_state(const DaneFacts& f) {
-  const bool mandatory = f.mode == DaneMode::kMandatory;
-  // Without DANE here: `mandatory` refuses the host (RFC 7672 §6), opportunistic goes on as the
-  // ESA setting says.
+  // tls = no switches even mandatory DANE off (§0); otherwise, without DANE here, `mandatory`
+  // refuses the host (RFC 7672 §6) and opportunistic goes on as the ESA setting says.
+  const bool mandatory = f.mode == DaneMode::kMandatory && f.setting != TlsSetting::kNo;
   const auto without = [&](std::string why) {
     if (mandatory) return DaneVerdict{.state = DaneState::kRequired, .half = false, .reason = why};
     return DaneVerdict{.state = DaneState::kNone, .half = false, .reason = std::move(why)};
   };
-  if (f.setting == TlsSetting::kNo) return {.state = DaneState::kNone, .half = false, .reason = "DANE is off: tls = no"};
-  if (f.mode == DaneMode::kOff) return {.state = DaneState::kNone, .half = false, .reason = "DANE is off for this destination"};
-  // Rule 1: c-ares does not validate; the AD bit means something only from a resolver the
-  // operator declared validating (RFC 7672 §2.1.3).
-  if (!f.dnssec_trusted) return without("[dns] dnssec is off: no validating resolver is trusted");
-  if (!f.mx_secure && f.insecure_mx == DaneInsecureMx::kSkip) {
-    return without("the MX RRset is not DNSSEC-signed (dane-insecure-mx = skip)");
-  }
+  if (auto why = dane_inapplicable(f)) return without(std::move(*why));
   const std::string detail = f.detail.empty() ? "" : ": " + f.detail;
   switch (f.tlsa) {
     case TlsaAnswer::kNotLooked: return without("the host's address records are not DNSSEC-signed" + detail);

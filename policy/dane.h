@@ -72,6 +72,9 @@ struct DaneVerdict {
 };
 
 DaneVerdict dane_state(const DaneFacts& facts);
+// Why DANE cannot apply whatever DNS says (tls = no, dane = off, no trusted resolver, an
+// unsigned MX RRset under dane-insecure-mx = skip), or nothing: then a TLSA lookup is needed.
+std::optional<std::string> dane_inapplicable(const DaneFacts& facts);
 
 // DANE-TA's name check (RFC 7672 §3.2.2–3.2.3): the leaf's DNS-IDs (its CN-IDs only when it
 // has no DNS-ID; `*` as a whole left-most label only) against the TLSA base domain, the MX

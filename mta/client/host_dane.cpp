@@ -51,8 +51,7 @@ void verify_dane(const std::vector<tls::TlsaRecord>& usable, const std::vector<t
 void lookup_host_dane(dns::Resolver& resolver, const std::string& host, std::uint16_t port, policy::DaneFacts facts,
                       std::function<void(HostDane)> done) {
   // Only a lookup that can change the outcome is made: DANE on, a trusted resolver, a name.
-  const bool wanted = facts.setting != policy::TlsSetting::kNo && facts.mode != policy::DaneMode::kOff && facts.dnssec_trusted &&
-                      (facts.mx_secure || facts.insecure_mx == policy::DaneInsecureMx::kDane) && !policy::IpAddress::parse(host);
+  const bool wanted = !policy::dane_inapplicable(facts) && !policy::IpAddress::parse(host);
   if (!wanted) {
     done(decide_host_dane(facts, "", {}, false));
     return;
