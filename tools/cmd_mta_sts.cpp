@@ -61,15 +61,6 @@ constexpr OptionSpec kOptions[] = {
     {.name = "timeout", .takes_value = true},
 };
 
-std::string_view failure_name(mta::StsFetchFailure f) {
-  switch (f) {
-    case mta::StsFetchFailure::kNone: return "none";
-    case mta::StsFetchFailure::kFetchError: return "sts-policy-fetch-error";
-    case mta::StsFetchFailure::kWebPkiInvalid: return "sts-webpki-invalid";
-  }
-  return "?";
-}
-
 struct Run {
   dns::StsTxtResult txt;
   std::vector<policy::IpAddress> addresses;
@@ -143,14 +134,15 @@ int print_fetch(const Run& run, const std::string& domain, bool as_json) {
               {"policy", nullptr}};
     if (run.fetch) {
       j["fetch"] = {{"ok", run.fetch->ok()},
-                    {"failure", failure_name(run.fetch->failure)},
+                    {"failure", mta::to_string(run.fetch->failure)},
                     {"error", run.fetch->error},
                     {"http_status", run.fetch->http_status},
                     {"content_type", run.fetch->content_type},
                     {"tls_version", run.fetch->tls_version}};
     } else {
-      j["fetch"] = {
-          {"ok", false}, {"failure", "sts-policy-fetch-error"}, {"error", "no address for " + host + ": " + run.address_problem}};
+      j["fetch"] = {{"ok", false},
+                    {"failure", mta::to_string(mta::StsFetchFailure::kFetchError)},
+                    {"error", "no address for " + host + ": " + run.address_problem}};
     }
     if (valid) {
       const auto& p = **run.policy;
@@ -169,7 +161,7 @@ int print_fetch(const Run& run, const std::string& domain, bool as_json) {
   }
   if (run.fetch) {
     const auto& f = *run.fetch;
-    std::cout << "Fetch: " << (f.ok() ? "ok" : std::string(failure_name(f.failure)) + ": " + f.error);
+    std::cout << "Fetch: " << (f.ok() ? "ok" : std::string(mta::to_string(f.failure)) + ": " + f.error);
     if (!f.tls_version.empty()) std::cout << " (" << f.tls_version << " " << f.tls_cipher << ")";
     std::cout << "\n";
   }

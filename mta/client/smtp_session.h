@@ -54,6 +54,10 @@ struct SessionContext {
   tls::TlsClientContext* tls = nullptr;
   const tls::TrustStore* trust = nullptr;
   std::chrono::system_clock::time_point validation_time;  // default: now, at verification
+  // The time certificates are validated at: validation_time, or now when it is unset.
+  std::chrono::system_clock::time_point verification_time() const {
+    return validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : validation_time;
+  }
   SmtpTimeouts timeouts;
 };
 

@@ -50,6 +50,15 @@ bool is_text_plain(std::string_view type) {
 
 std::string sts_policy_host(const std::string& domain) { return "mta-sts." + domain; }
 
+std::string_view to_string(StsFetchFailure f) {
+  switch (f) {
+    case StsFetchFailure::kNone: return "none";
+    case StsFetchFailure::kFetchError: return "sts-policy-fetch-error";
+    case StsFetchFailure::kWebPkiInvalid: return "sts-webpki-invalid";
+  }
+  return "?";
+}
+
 asio::awaitable<StsFetchResult> fetch_sts_policy(const SessionContext& ctx, StsFetchRequest req) {
   StsFetchResult r;
   const std::string host = sts_policy_host(req.domain);
@@ -72,9 +81,7 @@ asio::awaitable<StsFetchResult> fetch_sts_policy(const SessionContext& ctx, StsF
   r.tls_cipher = facts->cipher;
   r.chain = facts->chain;
   if (r.chain.empty()) co_return failed(r, StsFetchFailure::kWebPkiInvalid, where + ": the server sent no certificate");
-  const auto at =
-      ctx.validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : ctx.validation_time;
-  if (const auto chain = ctx.trust->validate(r.chain, at); !chain.ok) {
+  if (const auto chain = ctx.trust->validate(r.chain, ctx.verification_time()); !chain.ok) {
     co_return failed(r, StsFetchFailure::kWebPkiInvalid, where + ": certificate chain not trusted: " + chain.error);
   }
   if (auto e = name_error(r.chain.front(), host); !e.empty()) {

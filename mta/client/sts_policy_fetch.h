@@ -35,6 +35,8 @@ enum class StsFetchFailure {
   kWebPkiInvalid  // sts-webpki-invalid: the certificate chain or its name
 };
 
+std::string_view to_string(StsFetchFailure failure);  // "none", "sts-policy-fetch-error", "sts-webpki-invalid"
+
 struct StsFetchResult {
   StsFetchFailure failure = StsFetchFailure::kFetchError;
   std::string body;  // with kNone
