@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mta/report/dane_render.h"
 #include "policy/time_format.h"
 
 namespace sealpost::mta {
@@ -115,6 +114,43 @@ Result<policy::VerificationTrace> verification(const json& v, policy::TlsSetting
   return t;
 }
 
+// A list of strings.
+bool string_list(const json& v, const char* key, std::vector<std::string>& out, std::string& error) {
+  const json* list = list_field(v, key, error);
+  if (!list) return false;
+  for (const auto& item : *list) {
+    if (!item.is_string()) {
+      error = std::string("an entry of '") + key + "' is not a string";
+      return false;
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return true;
+}
+
+// The dane object (mta/report/dane_render.h writes it).
+Result<policy::DaneTrace> dane(const json& v) {
+  if (!v.is_object()) return Error{"field 'dane' is not an object"};
+  policy::DaneTrace t;
+  std::string e;
+  if (!named(v, "state", t.state, policy::parse_dane_state, e) ||
+      !named(v, "tlsa_answer", t.tlsa, policy::parse_tlsa_answer, e) || !text(v, "tlsa_base", t.tlsa_base, e) ||
+      !text(v, "rule", t.rule, e) || !text(v, "reason", t.reason, e) || !flag(v, "mx_secure", t.mx_secure, e) ||
+      !flag(v, "half", t.half, e) || !flag(v, "verified", t.verified, e) || !string_list(v, "records", t.records, e) ||
+      !string_list(v, "unusable", t.unusable, e)) {
+    return Error{"dane: " + e};
+  }
+  const auto m = v.find("matched");
+  if (m != v.end() && !m->is_null()) {
+    const auto depth = m->is_object() ? m->find("depth") : m->end();
+    if (!entry_text(*m, "matched", "record", t.matched, e) || depth == m->end() || !depth->is_number_integer()) {
+      return Error{"dane: field 'matched' needs a record and a depth"};
+    }
+    t.depth = depth->get<int>();
+  }
+  return t;
+}
+
 }  // namespace
 
 Result<TlsOutcome> parse_outcome_line(std::string_view line) {
@@ -164,7 +200,7 @@ Result<TlsOutcome> parse_outcome_line(std::string_view line) {
   }
   // Written only where DANE was considered.
   if (const auto d = j.find("dane"); d != j.end()) {
-    auto t = dane_from_json(*d);
+    auto t = dane(*d);
     if (!t) return t.error();
     r.dane = std::move(*t);
   }
