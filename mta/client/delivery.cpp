@@ -5,7 +5,6 @@
 #include "dns/ptr_lookup.h"
 #include "mta/client/host_dane.h"
 #include "mta/smtp/status_code.h"
-#include "policy/time_format.h"
 
 namespace sealpost::mta {
 
@@ -56,24 +55,6 @@ struct Candidate {
   std::string problem;           // why it has no usable address
   std::optional<HostDane> dane;  // looked up when the host is first tried
 };
-
-// A host DANE refused before any connection (tempfail, dane-required): its outcome record.
-TlsOutcome refused_by_dane(const DeliveryRequest& req, const Candidate& c, const policy::IpAddress& ip, const policy::Decision& d,
-                           bool by_route) {
-  TlsOutcome o{.time = policy::rfc3339_utc(std::chrono::system_clock::now()),
-               .recipient_domain = req.recipient_domain,
-               .setting = req.setting,
-               .via = by_route ? "route" : "mx",
-               .host = c.target.host,
-               .ip = ip.to_string(),
-               .port = c.target.port,
-               .stage = OutcomeStage::kTlsaLookup,
-               .dane = c.dane->trace};
-  o.result = d.action == policy::Action::kDefer ? OutcomeResult::kDeferred : OutcomeResult::kNextHost;
-  o.status = d.status;
-  o.reason = d.reason;
-  return o;
-}
 
 void fill_all(std::vector<RecipientResult>& out, const Envelope* env, RecipientStatus status, std::string code,
               const std::string& reason) {
@@ -167,39 +148,24 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
                                     .mx_secure = mx_secure};
       candidate->dane = co_await await_lookup<HostDane>(
           [&](auto done) { lookup_host_dane(resolver, candidate->target.host, candidate->target.port, facts, done); });
-      const bool other_host_left = std::any_of(plan.begin() + static_cast<std::ptrdiff_t>(i), plan.end(),
-                                               [&](const Attempt& a) { return a.candidate != candidate; });
-      const policy::Decision d = policy::decide(req.setting, candidate->dane->state,
-                                                {.stage = policy::Stage::kTlsaLookup,
-                                                 .host = candidate->target.host,
-                                                 .ip = ip.to_string(),
-                                                 .detail = candidate->dane->trace.reason,
-                                                 .more_hosts = other_host_left || !req.envelope,
-                                                 .port = candidate->target.port});
-      if (d.action == policy::Action::kNextHost || d.action == policy::Action::kDefer) {
-        TlsOutcome o = refused_by_dane(req, *candidate, ip, d, base.by_route());
-        o.destconfig_entry = req.destconfig_entry;
-        if (sink) sink(o);
-        result.attempts.push_back({.verdict = d.action == policy::Action::kDefer ? HostVerdict::kDefer : HostVerdict::kNextHost,
-                                   .outcome = std::move(o),
-                                   .status = d.status,
-                                   .reason = d.reason});
-        last_status = d.status;
-        last_reason = d.reason;
-        candidate->addresses.clear();  // none of its other addresses is tried either
-        if (d.action == policy::Action::kDefer) break;
-        continue;
-      }
     }
     if (candidate->addresses.empty()) continue;  // DANE refused this host at its first address
+    // tempfail and dane-required refuse the host before it is connected to (the session
+    // decides, at stage tlsa-lookup): no PTR lookup for it, and its other addresses are not
+    // tried, so "more hosts" counts other hosts only.
+    const bool refused =
+        candidate->dane->state == policy::DaneState::kTempfail || candidate->dane->state == policy::DaneState::kRequired;
+    const bool more = refused ? std::any_of(plan.begin() + static_cast<std::ptrdiff_t>(i), plan.end(),
+                                            [&](const Attempt& a) { return a.candidate != candidate; })
+                              : i + 1 < plan.size();
     SessionRequest sr{.target = candidate->target,
                       .setting = req.setting,
                       .facts = base,
                       .in_clear = false,
-                      .more_hosts = i + 1 < plan.size() || !req.envelope,
+                      .more_hosts = more || !req.envelope,
                       .envelope = req.envelope};
     // PTR names are REF-ID evidence: looked up only where a certificate can be met.
-    if (policy::sends_starttls(req.setting) || candidate->target.implicit_tls) {
+    if (!refused && (policy::sends_starttls(req.setting) || candidate->target.implicit_tls)) {
       sr.ptr = (co_await await_lookup<dns::PtrResult>([&](auto done) { dns::lookup_ptr(resolver, ip, done); })).names;
     }
     // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
@@ -229,6 +195,7 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
       sr.in_clear = true;
       verdict = record(co_await run_session(context, sr));
     }
+    if (refused) candidate->addresses.clear();
     const SessionResult& last = result.attempts.back();
     if (verdict == HostVerdict::kDone && req.envelope) {
       result.recipients = last.recipients;

@@ -42,7 +42,8 @@ class Session {
 
   asio::awaitable<SessionResult> run() {
     // One step after another; no co_await inside && (g++ 12 has miscompiled that).
-    bool ok = co_await connect();
+    bool ok = dane_allows();
+    if (ok) ok = co_await connect();
     if (ok) ok = co_await greeting();
     if (ok) ok = co_await ehlo();
     if (ok) ok = co_await starttls();
@@ -122,6 +123,14 @@ class Session {
     result_.status = d.status;
     result_.reason = d.reason;
     return false;
+  }
+
+  // DANE-MTA-STS.md §0: a failed TLSA lookup, or mandatory DANE without usable records, refuses
+  // the host before it is connected to (policy::decide at stage tlsa-lookup).
+  bool dane_allows() {
+    const auto state = req_.dane.state;
+    if (state != policy::DaneState::kTempfail && state != policy::DaneState::kRequired) return true;
+    return tls_failed(Stage::kTlsaLookup, req_.dane.trace.reason);
   }
 
   asio::awaitable<bool> connect() {
