@@ -14,6 +14,7 @@ void DestinationControls::merge(const DestinationControls& other) {
   if (other.max_recipients_per_message) max_recipients_per_message = other.max_recipients_per_message;
   if (other.dane) dane = other.dane;
   if (other.dane_insecure_mx) dane_insecure_mx = other.dane_insecure_mx;
+  if (other.mta_sts) mta_sts = other.mta_sts;
 }
 
 EffectiveDestination DestConfig::complete(std::string entry, const DestinationControls& c) const {
@@ -22,7 +23,8 @@ EffectiveDestination DestConfig::complete(std::string entry, const DestinationCo
                         .max_messages_per_connection = kDefaultMaxMessagesPerConnection,
                         .max_recipients_per_message = kDefaultMaxRecipientsPerMessage,
                         .dane = kDefaultDane,
-                        .dane_insecure_mx = kDefaultDaneInsecureMx};
+                        .dane_insecure_mx = kDefaultDaneInsecureMx,
+                        .mta_sts = kDefaultMtaSts};
   d.merge(default_);
   d.merge(c);
   return {.entry = std::move(entry),
@@ -31,7 +33,8 @@ EffectiveDestination DestConfig::complete(std::string entry, const DestinationCo
           .max_messages_per_connection = *d.max_messages_per_connection,
           .max_recipients_per_message = *d.max_recipients_per_message,
           .dane = *d.tls == TlsSetting::kNo ? DaneMode::kOff : *d.dane,
-          .dane_insecure_mx = *d.dane_insecure_mx};
+          .dane_insecure_mx = *d.dane_insecure_mx,
+          .mta_sts = *d.tls == TlsSetting::kNo ? StsSetting::kOff : *d.mta_sts};
 }
 
 EffectiveDestination DestConfig::lookup(std::string_view destination) const {
@@ -86,6 +89,7 @@ constexpr std::string_view kMaxMessages = "max-messages-per-connection";
 constexpr std::string_view kMaxRecipients = "max-recipients-per-message";
 constexpr std::string_view kDane = "dane";
 constexpr std::string_view kDaneInsecureMx = "dane-insecure-mx";
+constexpr std::string_view kMtaSts = "mta-sts";
 
 // A key whose value is one word of a fixed set; absent: nullopt.
 template <class E>
@@ -105,7 +109,8 @@ Result<std::optional<E>> optional_word(std::string_view source, const toml::tabl
 
 Result<DestinationControls> parse_entry(std::string_view source, const toml::table& t, std::string_view entry) {
   namespace tr = toml_reader;
-  if (auto s = tr::check_keys(source, t, entry, {kTls, kMaxConnections, kMaxMessages, kMaxRecipients, kDane, kDaneInsecureMx});
+  if (auto s = tr::check_keys(source, t, entry,
+                              {kTls, kMaxConnections, kMaxMessages, kMaxRecipients, kDane, kDaneInsecureMx, kMtaSts});
       !s) {
     return s.error();
   }
@@ -116,9 +121,12 @@ Result<DestinationControls> parse_entry(std::string_view source, const toml::tab
   if (!dane) return dane.error();
   auto insecure_mx = optional_word(source, t, entry, kDaneInsecureMx, parse_dane_insecure_mx, kDaneInsecureMxWords);
   if (!insecure_mx) return insecure_mx.error();
+  auto mta_sts = optional_word(source, t, entry, kMtaSts, parse_sts_setting, kStsSettingWords);
+  if (!mta_sts) return mta_sts.error();
   c.tls = *tls;
   c.dane = *dane;
   c.dane_insecure_mx = *insecure_mx;
+  c.mta_sts = *mta_sts;
   auto conns = tr::optional_count(source, t, entry, kMaxConnections, 1, kMaxConnectionsLimit);
   if (!conns) return conns.error();
   auto msgs = tr::optional_count(source, t, entry, kMaxMessages, 1, kMaxMessagesPerConnectionLimit);
@@ -145,6 +153,7 @@ void write_entry(std::string& out, std::string_view key, const DestinationContro
   if (c.dane_insecure_mx) {
     out += std::string(kDaneInsecureMx) + " = " + toml_reader::quoted(to_string(*c.dane_insecure_mx)) + "\n";
   }
+  if (c.mta_sts) out += std::string(kMtaSts) + " = " + toml_reader::quoted(to_string(*c.mta_sts)) + "\n";
 }
 
 }  // namespace
@@ -176,7 +185,7 @@ std::string serialize_destconfig(const DestConfig& config) {
       "# Sealpost per-destination TLS policy (sealpost destconfig). Keys: example.com, .example.com\n"
       "# (subdomains), an IP address, or default. tls: " +
       std::string(kTlsSettingWords) + ".\n# dane: " + std::string(kDaneModeWords) +
-      "; dane-insecure-mx: " + std::string(kDaneInsecureMxWords) + ".\n\n";
+      "; dane-insecure-mx: " + std::string(kDaneInsecureMxWords) + ";\n# mta-sts: " + std::string(kStsSettingWords) + ".\n\n";
   write_entry(out, DestConfig::kDefaultKey, config.default_entry());
   for (const auto& [key, c] : config.entries()) {
     out += "\n";

@@ -12,6 +12,7 @@
 
 #include "policy/dane.h"
 #include "policy/result.h"
+#include "policy/sts_host.h"
 #include "policy/tls_setting.h"
 
 namespace sealpost::policy {
@@ -24,6 +25,8 @@ inline constexpr TlsSetting kDefaultTls = TlsSetting::kPreferred;
 // Inert until [dns] dnssec = "trust-ad" declares a validating resolver.
 inline constexpr DaneMode kDefaultDane = DaneMode::kOpportunistic;
 inline constexpr DaneInsecureMx kDefaultDaneInsecureMx = DaneInsecureMx::kDane;
+// DANE-MTA-STS.md §0: MTA-STS on (as KumoMTA), a `testing` policy only recorded.
+inline constexpr StsSetting kDefaultMtaSts = StsSetting::kOn;
 inline constexpr std::uint32_t kDefaultMaxConnections = 20;
 inline constexpr std::uint32_t kDefaultMaxMessagesPerConnection = 50;
 inline constexpr std::uint32_t kDefaultMaxRecipientsPerMessage = 50;
@@ -39,6 +42,7 @@ struct DestinationControls {
   std::optional<std::uint32_t> max_recipients_per_message;
   std::optional<DaneMode> dane;
   std::optional<DaneInsecureMx> dane_insecure_mx;
+  std::optional<StsSetting> mta_sts;
 
   // Fields set in `other` replace ours.
   void merge(const DestinationControls& other);
@@ -53,6 +57,7 @@ struct EffectiveDestination {
   std::uint32_t max_recipients_per_message;
   DaneMode dane;  // kOff whenever tls is `no` (§0)
   DaneInsecureMx dane_insecure_mx;
+  StsSetting mta_sts;  // kOff whenever tls is `no` (§0)
 };
 
 class DestConfig {
@@ -84,7 +89,7 @@ class DestConfig {
 
 // The file format (etc/destconfig.toml): a table per entry, `[default]` and e.g.
 // `["example.com"]` with keys tls, max-connections, max-messages-per-connection,
-// max-recipients-per-message, dane, dane-insecure-mx. Unknown, duplicate and ill-typed keys are errors naming
+// max-recipients-per-message, dane, dane-insecure-mx, mta-sts. Unknown, duplicate and ill-typed keys are errors naming
 // source, line, entry and key.
 Result<DestConfig> parse_destconfig(std::string_view text, std::string_view source);
 std::string serialize_destconfig(const DestConfig& config);

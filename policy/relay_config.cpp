@@ -157,13 +157,19 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   c.dnssec_trust_ad = *dnssec == "trust-ad";
 
   SEALPOST_TRY(delivery, section("delivery"));
-  if (auto s = toml_reader::check_keys(source, **delivery, "[delivery]",
-                                       {"smtp_port", "retry_seconds", "lifetime_seconds", "max_deliveries"});
+  if (auto s = toml_reader::check_keys(
+          source, **delivery, "[delivery]",
+          {"smtp_port", "retry_seconds", "lifetime_seconds", "max_deliveries", "mta_sts_port", "mta_sts_refresh_seconds"});
       !s) {
     return s.error();
   }
   SEALPOST_TRY(port, number(source, **delivery, "delivery", "smtp_port", c.smtp_port, 1, 65535));
   c.smtp_port = static_cast<std::uint16_t>(*port);
+  SEALPOST_TRY(sts_port, number(source, **delivery, "delivery", "mta_sts_port", c.mta_sts_port, 1, 65535));
+  c.mta_sts_port = static_cast<std::uint16_t>(*sts_port);
+  SEALPOST_TRY(sts_refresh,
+               number(source, **delivery, "delivery", "mta_sts_refresh_seconds", c.mta_sts_refresh_seconds, 1, 24 * 3600));
+  c.mta_sts_refresh_seconds = static_cast<std::uint32_t>(*sts_refresh);
   if (const toml::node* r = (*delivery)->get("retry_seconds")) {
     const toml::array* a = r->as_array();
     if (!a || a->empty()) return Error{at(source, *r) + "[delivery] retry_seconds must be a list of seconds"};

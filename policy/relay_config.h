@@ -43,6 +43,10 @@ struct RelayConfig {
   std::vector<std::uint32_t> retry_seconds = {60, 300, 900, 1800, 3600};  // then the last, again
   std::uint32_t lifetime_seconds = 5 * 24 * 3600;
   std::uint32_t max_deliveries = 50;  // delivery attempts in flight at once
+  // MTA-STS (RFC 8461 §3.3): the HTTPS port of mta-sts.DOMAIN (tests change it), and how often
+  // the background refresh looks for cached policies due a refetch (sts_cache.h).
+  std::uint16_t mta_sts_port = 443;
+  std::uint32_t mta_sts_refresh_seconds = 3600;
 
   std::string trust_directory = "trust";  // relative paths are relative to the config's directory
   bool system_trust = true;

@@ -55,6 +55,8 @@ Decision decide(TlsSetting s, const StageFailure& f) {
       return host_failed(f, "4.7.5", with_detail("TLS handshake with " + where(f) + " failed", f));
     case Stage::kTlsaLookup:
     case Stage::kDane: return decide(s, DaneState::kNone, f);
+    case Stage::kStsMx:
+    case Stage::kSts: return decide(s, DaneState::kNone, /*sts_enforce=*/true, f);  // fail closed
     case Stage::kChain:
     case Stage::kIdentity: {
       const std::string what =
@@ -70,6 +72,7 @@ Decision decide(TlsSetting s, const StageFailure& f) {
 }
 
 Decision decide(TlsSetting s, DaneState dane, const StageFailure& f) {
+  if (f.stage == Stage::kStsMx || f.stage == Stage::kSts) return decide(s, dane, /*sts_enforce=*/true, f);  // fail closed
   const bool tls_stage = f.stage != Stage::kTlsaLookup && f.stage != Stage::kDane;
   if (s == TlsSetting::kNo || (dane == DaneState::kNone && tls_stage)) return decide(s, f);
   const std::string port = f.port == 0 ? "" : ":" + std::to_string(f.port);
@@ -105,9 +108,42 @@ Decision decide(TlsSetting s, DaneState dane, const StageFailure& f) {
       // Usable TLSA replaces the ESA rules (decision); unusable keeps them as the setting says.
       if (usable) return go_on(Action::kContinue, "chain and identity rules replaced by DANE for " + where(f));
       return decide(s, f);
+    case Stage::kStsMx:
+    case Stage::kSts: break;  // handled above
     case Stage::kDane:
       if (!usable) return host_failed(f, "4.7.5", with_detail("no usable TLSA record for " + where(f), f));
       return host_failed(f, "4.7.5", with_detail("certificate not trusted by the TLSA records of " + where(f) + port, f));
+  }
+  return host_failed(f, "4.7.0", "unknown TLS stage");
+}
+
+Decision decide(TlsSetting s, DaneState dane, bool sts_enforce, const StageFailure& f) {
+  const bool sts_stage = f.stage == Stage::kStsMx || f.stage == Stage::kSts;
+  if (s == TlsSetting::kNo) return decide(s, f);
+  if (!sts_enforce) {
+    if (!sts_stage) return decide(s, dane, f);
+    // A testing policy (RFC 8461 §5): delivery goes on by the setting; the failure is recorded.
+    return go_on(Action::kContinue, with_detail("MTA-STS testing, not enforced, for " + where(f), f));
+  }
+  switch (f.stage) {
+    case Stage::kStsMx:
+      // §4.1 and §8.4: the host is not pre-filtered from the MX list; it fails like an
+      // unreachable host when its turn comes.
+      return host_failed(f, "4.7.5", with_detail("MTA-STS policy does not allow " + where(f), f));
+    case Stage::kSts: return host_failed(f, "4.7.5", with_detail("MTA-STS certificate check failed for " + where(f), f));
+    case Stage::kStarttlsOffer:
+    case Stage::kStarttlsReply:
+    case Stage::kHandshake: {
+      // TLS is mandatory on this host: the rows of `required`, and no clear retry (§0).
+      Decision d = decide(requires_tls(s) ? s : TlsSetting::kRequired, dane, f);
+      d.reason += " (MTA-STS: enforce)";
+      return d;
+    }
+    case Stage::kStarttlsInjection:
+    case Stage::kChain:
+    case Stage::kIdentity:
+    case Stage::kTlsaLookup:
+    case Stage::kDane: return decide(s, dane, f);
   }
   return host_failed(f, "4.7.0", "unknown TLS stage");
 }
@@ -127,6 +163,8 @@ std::string_view to_string(Stage stage) {
     case Stage::kIdentity: return "identity";
     case Stage::kTlsaLookup: return "tlsa-lookup";
     case Stage::kDane: return "dane";
+    case Stage::kStsMx: return "sts-mx";
+    case Stage::kSts: return "sts";
   }
   return "?";
 }

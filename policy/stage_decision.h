@@ -21,6 +21,8 @@ enum class Stage {
   kIdentity,           // no REF-ID matched
   kTlsaLookup,         // before connecting: the host's DANE state (tempfail, dane-required)
   kDane,               // no usable TLSA record matched the presented chain
+  kStsMx,              // before connecting: no mx pattern of the MTA-STS policy covers the host
+  kSts,                // the MTA-STS certificate check: chain trusted, a DNS-ID naming the MX host
 };
 
 enum class Action {
@@ -55,6 +57,14 @@ Decision decide(TlsSetting setting, const StageFailure& failure);
 // as the setting says. tls = no ignores DANE. kTlsaLookup is a failure only for tempfail and
 // dane-required: for the other states the host may be tried (kContinue).
 Decision decide(TlsSetting setting, DaneState dane, const StageFailure& failure);
+
+// The same with MTA-STS (RFC 8461 §5, DANE-MTA-STS.md §0 and §2 rule 8) when `sts_enforce`: the
+// host's policy is enforced, so TLS is mandatory on it (the rows of `required`, no clear
+// retry) and kStsMx or kSts fail the host like an unreachable one (next MX, else a 4.7.5
+// deferral); the setting's own chain and identity rules still apply (with required-verify*
+// both must pass). Without enforcement (a `testing` policy) kStsMx and kSts only note what
+// would have failed. The caller leaves sts_enforce false on a host with usable DANE (§2 rule 9).
+Decision decide(TlsSetting setting, DaneState dane, bool sts_enforce, const StageFailure& failure);
 
 // The deferral at queue expiry turns into a bounce with the same reason, class 5 (§7):
 // "4.7.5 certificate identity did not match: …" → "5.7.5 …".

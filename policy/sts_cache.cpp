@@ -52,6 +52,25 @@ StsPlan plan_sts(const std::optional<StsCacheEntry>& c, StsTxtAnswer txt, const 
           .reason = why + "; fetching" + (valid ? " (the cached policy applies if that fails)" : "")};
 }
 
+std::optional<StsCacheEntry> after_sts_fetch(const std::optional<StsCacheEntry>& cached, const std::string& txt_id,
+                                             const std::optional<StsFetched>& fetched, std::int64_t now) {
+  if (fetched) {
+    return StsCacheEntry{
+        .id = txt_id, .policy = fetched->policy, .fetched_at = now, .max_age = fetched->max_age, .failed_id = {}, .failed_at = 0};
+  }
+  if (!cached) return std::nullopt;
+  StsCacheEntry e = *cached;
+  e.failed_id = txt_id;
+  e.failed_at = now;
+  return e;
+}
+
+bool sts_refresh_due(const StsCacheEntry& e, std::int64_t now, std::int64_t jitter) {
+  if (!e.failed_id.empty() && now - e.failed_at < kStsRetryAfterFailure) return false;
+  const std::int64_t every = std::min<std::int64_t>(kStsRefreshEvery, e.max_age / 2);
+  return now >= e.fetched_at + every + std::clamp<std::int64_t>(jitter, 0, e.max_age / 10);
+}
+
 namespace {
 
 constexpr std::string_view kCacheMagic = "sealpost-mta-sts 1";

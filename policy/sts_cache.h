@@ -17,6 +17,7 @@ namespace sealpost::policy {
 
 inline constexpr std::int64_t kStsRetryAfterFailure = 300;   // seconds (DANE-MTA-STS.md §2 rule 3)
 inline constexpr std::int64_t kStsRefreshAhead = 24 * 3600;  // refresh a policy this long before it expires
+inline constexpr std::int64_t kStsRefreshEvery = 24 * 3600;  // RFC 8461 §5.1: "once per day"
 
 // What the cache holds for a domain (as persisted under SPOOL/mta-sts/).
 struct StsCacheEntry {
@@ -59,6 +60,22 @@ std::string serialize_sts_cache_entry(const StsCacheEntry& entry);
 Result<StsCacheEntry> parse_sts_cache_entry(std::string_view text);
 
 StsPlan plan_sts(const std::optional<StsCacheEntry>& cached, StsTxtAnswer txt, const std::string& txt_id, std::int64_t now);
+
+// The entry after a fetch under `txt_id` (RFC 8461 §5.1): with `fetched` (a valid policy) the
+// new policy, fetched now, the failure memory cleared; without, the old entry kept as it was
+// with the failure remembered for rule 3's five minutes. Nothing when there is nothing to keep.
+struct StsFetched {
+  std::string policy;
+  std::uint32_t max_age = 0;
+};
+std::optional<StsCacheEntry> after_sts_fetch(const std::optional<StsCacheEntry>& cached, const std::string& txt_id,
+                                             const std::optional<StsFetched>& fetched, std::int64_t now);
+
+// Whether the background refresh (rule 5: daily, with jitter; before expiry) fetches the
+// policy again now: once it is a day old, or half its max_age when that is shorter, plus
+// `jitter` seconds (the caller spreads domains over up to an hour); not within five minutes
+// of a failed fetch.
+bool sts_refresh_due(const StsCacheEntry& entry, std::int64_t now, std::int64_t jitter);
 
 std::string_view to_string(StsAction action);     // "use-cached", "fetch", "no-policy"
 std::string_view to_string(StsTxtAnswer answer);  // "found", "none", "invalid", "dns-error"

@@ -33,6 +33,9 @@ SETTINGS:
                                     DANE (RFC 7672) for the destination's MX hosts; inert
                                     until sealpost.toml [dns] dnssec = "trust-ad"
   --dane-insecure-mx dane|skip      DANE for a signed host below an unsigned MX RRset
+  --mta-sts off|on|enforce-testing  MTA-STS (RFC 8461) for the destination: on enforces an
+                                    `enforce` policy and records what a `testing` one would
+                                    refuse; enforce-testing enforces both; off ignores it
 
 FILE defaults to ETC/destconfig.toml.
 )";
@@ -48,6 +51,7 @@ constexpr OptionSpec kOptions[] = {
     {.name = "max-recipients-per-message", .takes_value = true},
     {.name = "dane", .takes_value = true},
     {.name = "dane-insecure-mx", .takes_value = true},
+    {.name = "mta-sts", .takes_value = true},
 };
 
 Result<policy::DestinationControls> settings(const Args& args) {
@@ -63,6 +67,10 @@ Result<policy::DestinationControls> settings(const Args& args) {
   if (const auto d = args.get("dane-insecure-mx")) {
     c.dane_insecure_mx = policy::parse_dane_insecure_mx(*d);
     if (!c.dane_insecure_mx) return Error{"--dane-insecure-mx must be one of " + std::string(policy::kDaneInsecureMxWords)};
+  }
+  if (const auto d = args.get("mta-sts")) {
+    c.mta_sts = policy::parse_sts_setting(*d);
+    if (!c.mta_sts) return Error{"--mta-sts must be one of " + std::string(policy::kStsSettingWords)};
   }
   auto conns = count_option(args, "max-connections", 1, policy::kMaxConnectionsLimit);
   if (!conns) return conns.error();
@@ -86,12 +94,14 @@ nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::Dest
   if (own.max_recipients_per_message) set.push_back("max-recipients-per-message");
   if (own.dane) set.push_back("dane");
   if (own.dane_insecure_mx) set.push_back("dane-insecure-mx");
+  if (own.mta_sts) set.push_back("mta-sts");
   return {{"destination", e.entry},
           {"tls", policy::to_string(e.tls)},
           {"max_connections", e.max_connections},
           {"max_messages_per_connection", e.max_messages_per_connection},
           {"max_recipients_per_message", e.max_recipients_per_message},
           {"dane", policy::to_string(e.dane)},
+          {"mta_sts", policy::to_string(e.mta_sts)},
           {"dane_insecure_mx", policy::to_string(e.dane_insecure_mx)},
           {"set_here", set}};
 }
@@ -99,16 +109,19 @@ nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::Dest
 std::string cell(std::uint32_t value, bool own) { return own ? std::to_string(value) : "(" + std::to_string(value) + ")"; }
 
 void print_table(const policy::DestConfig& config) {
-  std::printf("%-32s %-24s %-10s %-10s %-10s %s\n", "DESTINATION", "TLS", "MAX-CONN", "MSGS/CONN", "RCPTS/MSG", "DANE");
+  std::printf("%-32s %-24s %-10s %-10s %-10s %-15s %s\n", "DESTINATION", "TLS", "MAX-CONN", "MSGS/CONN", "RCPTS/MSG", "DANE",
+              "MTA-STS");
   const auto row = [&](const std::string& key, const policy::DestinationControls& own) {
     const auto e = *config.effective(key);
     const std::string tls = own.tls ? std::string(policy::to_string(e.tls)) : "(" + std::string(policy::to_string(e.tls)) + ")";
-    const std::string dane =
-        own.dane ? std::string(policy::to_string(e.dane)) : "(" + std::string(policy::to_string(e.dane)) + ")";
-    std::printf("%-32s %-24s %-10s %-10s %-10s %s\n", key.c_str(), tls.c_str(),
+    const auto word = [](std::string_view w, bool here) { return here ? std::string(w) : "(" + std::string(w) + ")"; };
+    const std::string dane = word(policy::to_string(e.dane), own.dane.has_value());
+    const std::string sts = word(policy::to_string(e.mta_sts), own.mta_sts.has_value());
+    std::printf("%-32s %-24s %-10s %-10s %-10s %-15s %s\n", key.c_str(), tls.c_str(),
                 cell(e.max_connections, own.max_connections.has_value()).c_str(),
                 cell(e.max_messages_per_connection, own.max_messages_per_connection.has_value()).c_str(),
-                cell(e.max_recipients_per_message, own.max_recipients_per_message.has_value()).c_str(), dane.c_str());
+                cell(e.max_recipients_per_message, own.max_recipients_per_message.has_value()).c_str(), dane.c_str(),
+                sts.c_str());
   };
   row(std::string(policy::DestConfig::kDefaultKey), config.default_entry());
   for (const auto& [key, own] : config.entries()) row(key, own);
@@ -128,6 +141,8 @@ void print_entry(const policy::EffectiveDestination& e, const policy::Destinatio
               e.tls == policy::TlsSetting::kNo ? "   (tls = no)" : from(own.dane.has_value()));
   std::printf("dane-insecure-mx:             %s%s\n", std::string(policy::to_string(e.dane_insecure_mx)).c_str(),
               from(own.dane_insecure_mx.has_value()));
+  std::printf("mta-sts:                      %s%s\n", std::string(policy::to_string(e.mta_sts)).c_str(),
+              e.tls == policy::TlsSetting::kNo ? "   (tls = no)" : from(own.mta_sts.has_value()));
 }
 
 }  // namespace
@@ -144,7 +159,7 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
   if (!control) return fail(kCmd, control.error().message);
   const bool changes = has_settings(*control);
   if (changes && sub != "add" && sub != "edit" && sub != "default") {
-    return fail(kCmd, "'" + sub + "' takes no --tls, --dane* or --max-* options");
+    return fail(kCmd, "'" + sub + "' takes no --tls, --dane*, --mta-sts or --max-* options");
   }
 
   if (sub == "import") {

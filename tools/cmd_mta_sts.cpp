@@ -11,7 +11,7 @@
 #include "dns/cares_transport.h"
 #include "dns/mx_lookup.h"
 #include "dns/sts_txt_lookup.h"
-#include "mta/client/sts_policy_fetch.h"
+#include "mta/client/sts_discovery.h"
 #include "mta/config/relay_config_file.h"
 #include "mta/queue/sts_policy_store.h"
 #include "policy/domain_name.h"
@@ -61,67 +61,27 @@ constexpr OptionSpec kOptions[] = {
     {.name = "timeout", .takes_value = true},
 };
 
-struct Run {
-  dns::StsTxtResult txt;
-  std::vector<policy::IpAddress> addresses;
-  std::string address_problem;
-  std::optional<mta::StsFetchResult> fetch;
-  std::optional<Result<policy::StsPolicy>> policy;
-};
-
-// Discovery, the policy host's addresses, and the fetch from the first that answers.
-Result<Run> discover_and_fetch(LiveRun& live, const std::string& domain, std::uint16_t port, std::chrono::seconds timeout) {
+// Discovery as delivery does it, on its own event loop; `cached` is refreshed (refresh) or
+// left out (fetch).
+Result<mta::StsDiscovery> discover(LiveRun& live, mta::StsDiscoveryRequest request) {
   boost::asio::io_context io;
   auto transport = dns::CaresTransport::create(io, {.servers = live.dns_servers});
   if (!transport) return transport.error();
   dns::Resolver resolver(**transport);
-  Run run;
-  const std::string host = mta::sts_policy_host(domain);
+  mta::StsDiscovery d;
   boost::asio::co_spawn(
-      io,
-      [&]() -> boost::asio::awaitable<void> {
-        boost::asio::steady_timer wake(io, mta::TlsConnection::Clock::time_point::max());
-        int pending = 2;
-        const auto done = [&] {
-          if (--pending == 0) wake.cancel();
-        };
-        dns::lookup_sts_txt(resolver, domain, [&](dns::StsTxtResult r) {
-          run.txt = std::move(r);
-          done();
-        });
-        dns::lookup_addresses(resolver, host, [&](std::vector<policy::IpAddress> ips, dns::LookupStatus, bool, std::string why) {
-          run.addresses = std::move(ips);
-          run.address_problem = std::move(why);
-          done();
-        });
-        if (pending > 0) {
-          boost::system::error_code ec;
-          co_await wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-        }
-        // The addresses in order until one answers (a refused certificate ends it: that is the policy host's answer).
-        for (const auto& ip : run.addresses) {
-          boost::system::error_code ec;
-          const auto address = boost::asio::ip::make_address(ip.to_string(), ec);
-          if (ec) continue;
-          // Named, not a temporary inside co_await (g++ 12 destroys those twice).
-          mta::StsFetchRequest request{.domain = domain, .address = address, .port = port, .timeout = timeout};
-          run.fetch = co_await mta::fetch_sts_policy(live.session, std::move(request));
-          if (run.fetch->ok() || run.fetch->failure == mta::StsFetchFailure::kWebPkiInvalid) break;
-        }
-        if (run.fetch && run.fetch->ok()) run.policy = policy::parse_sts_policy(run.fetch->body);
-      },
+      io, [&]() -> boost::asio::awaitable<void> { d = co_await mta::discover_sts(live.session, resolver, std::move(request)); },
       [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
       });
   io.run();
-
-  return run;
+  return d;
 }
 
 // What fetch and refresh print: each step, then the policy. Returns the exit status.
-int print_fetch(const Run& run, const std::string& domain, bool as_json) {
+int print_fetch(const mta::StsDiscovery& run, const std::string& domain, bool as_json) {
   const std::string host = mta::sts_policy_host(domain);
-  const bool valid = run.policy && *run.policy;
+  const bool valid = run.fetched_ok();
   if (as_json) {
     using nlohmann::json;
     json j = {{"domain", domain},
@@ -145,10 +105,10 @@ int print_fetch(const Run& run, const std::string& domain, bool as_json) {
                     {"error", "no address for " + host + ": " + run.address_problem}};
     }
     if (valid) {
-      const auto& p = **run.policy;
+      const auto& p = **run.fetched_policy;
       j["policy"] = {{"mode", policy::to_string(p.mode)}, {"max_age", p.max_age}, {"mx", p.mx}};
-    } else if (run.policy) {
-      j["policy_error"] = run.policy->error().message;
+    } else if (run.fetched_policy) {
+      j["policy_error"] = run.fetched_policy->error().message;
     }
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return valid ? kExitOk : kExitNo;
@@ -165,9 +125,11 @@ int print_fetch(const Run& run, const std::string& domain, bool as_json) {
     if (!f.tls_version.empty()) std::cout << " (" << f.tls_version << " " << f.tls_cipher << ")";
     std::cout << "\n";
   }
-  if (run.policy && !*run.policy) std::cout << "Policy: sts-policy-invalid: " << run.policy->error().message << "\n";
+  if (run.fetched_policy && !*run.fetched_policy) {
+    std::cout << "Policy: sts-policy-invalid: " << run.fetched_policy->error().message << "\n";
+  }
   if (valid) {
-    const auto& p = **run.policy;
+    const auto& p = **run.fetched_policy;
     std::cout << "Policy: mode " << policy::to_string(p.mode) << ", max_age " << p.max_age << "\n";
     for (const auto& m : p.mx) std::cout << "  mx: " << m << "\n";
   }
@@ -274,36 +236,31 @@ int cmd_mta_sts(const Context& ctx, const std::vector<std::string>& argv) {
   if (!live) return fail(kCmd, live.error().message);
   (*live)->session.trust = &(*live)->trust;
   (*live)->session.tls = &(*live)->tls;
-  auto run = discover_and_fetch(**live, *domain, static_cast<std::uint16_t>(port->value_or(443)),
-                                std::chrono::seconds(timeout->value_or(60)));
+  auto cached = sub == "refresh" ? store->load(*domain) : Result<std::optional<policy::StsCacheEntry>>(std::nullopt);
+  if (!cached) std::cerr << "sealpost mta-sts: " << cached.error().message << " (replaced by what is fetched now)\n";
+  auto run = discover(**live, {.domain = *domain,
+                               .cached = cached ? *cached : std::nullopt,
+                               .now = now,
+                               .force_fetch = true,
+                               .fetch_always = sub == "fetch",
+                               .never_fetch = false,
+                               .port = static_cast<std::uint16_t>(port->value_or(443)),
+                               .timeout = std::chrono::seconds(timeout->value_or(60))});
   if (!run) return fail(kCmd, run.error().message);
   const int rc = print_fetch(*run, *domain, as_json);
   if (sub == "fetch") return rc;
 
   // refresh: a valid policy under a TXT id replaces the cache; a failure is remembered (and
   // the cached policy kept until it expires: RFC 8461 §5.1).
-  auto cached = store->load(*domain);
-  policy::StsCacheEntry entry = cached && *cached ? **cached : policy::StsCacheEntry{};
   if (run->txt.answer != policy::StsTxtAnswer::kFound) {
     std::cout << "Cache: unchanged (no v=STSv1 record announces a policy)\n";
     return kExitNo;
   }
-  if (rc == kExitOk) {
-    entry = {.id = run->txt.id,
-             .policy = run->fetch->body,
-             .fetched_at = now,
-             .max_age = (*run->policy)->max_age,
-             .failed_id = {},
-             .failed_at = 0};
-  } else {
-    entry.failed_id = run->txt.id;
-    entry.failed_at = now;
-  }
-  if (rc != kExitOk && entry.id.empty()) {
+  if (!run->store) {
     std::cout << "Cache: nothing cached\n";
     return kExitNo;
   }
-  if (auto s = store->save(*domain, entry); !s) return fail(kCmd, s.error().message);
+  if (auto s = store->save(*domain, *run->store); !s) return fail(kCmd, s.error().message);
   std::cout << (rc == kExitOk ? "Cache: stored under " : "Cache: the failure is remembered, the cached policy kept, in ")
             << store->directory().string() << "\n";
   return rc;

@@ -2,6 +2,7 @@
 #include "mta/client/delivery.h"
 
 #include "dns/mx_lookup.h"
+#include "mta/client/await_lookup.h"
 #include "dns/ptr_lookup.h"
 #include "mta/client/host_dane.h"
 #include "mta/smtp/status_code.h"
@@ -9,25 +10,7 @@
 namespace sealpost::mta {
 
 namespace asio = boost::asio;
-using Clock = SmtpConnection::Clock;
 namespace {
-
-// Waits for a callback-style lookup. The resolver may answer before returning (a cache hit)
-// or later on this executor; it always answers, its lookups have deadlines.
-template <class T, class Start>
-asio::awaitable<T> await_lookup(Start start) {
-  asio::steady_timer wake(co_await asio::this_coro::executor, Clock::time_point::max());
-  std::optional<T> value;
-  start([&](T r) {
-    value = std::move(r);
-    wake.cancel();
-  });
-  if (!value) {
-    boost::system::error_code ec;
-    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-  co_return std::move(*value);
-}
 
 struct Addresses {
   std::vector<policy::IpAddress> ips;
@@ -64,6 +47,21 @@ void fill_all(std::vector<RecipientResult>& out, const Envelope* env, RecipientS
   if (status == RecipientStatus::kDeferred) code = as_transient(code);
   out.clear();
   for (const auto& a : env->recipients) out.push_back({.address = a, .status = status, .status_code = code, .reply = reason});
+}
+
+// The host's MTA-STS trace: none without a policy or through a route naming its hosts; not
+// evaluated where usable DANE decides (RFC 8461 §2); otherwise the mx pattern check.
+std::optional<policy::StsTrace> sts_trace(const DeliveryRequest& req, const Candidate& c) {
+  if (!req.sts || (req.route && !req.route->use_dns())) return std::nullopt;
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  auto t = policy::start_sts_trace(*req.sts, c.target.host, now);
+  if (c.dane && c.dane->state == policy::DaneState::kUsable) {
+    t.enforced = false;
+    t.dane_decides = true;
+    t.result = policy::StsResult::kNotEvaluated;
+    t.reason = "usable TLSA records decide for this host (RFC 8461 §2)";
+  }
+  return t;
 }
 
 }  // namespace
@@ -149,12 +147,14 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
       candidate->dane = co_await await_lookup<HostDane>(
           [&](auto done) { lookup_host_dane(resolver, candidate->target.host, candidate->target.port, facts, done); });
     }
-    if (candidate->addresses.empty()) continue;  // DANE refused this host at its first address
+    if (candidate->addresses.empty()) continue;  // DANE or MTA-STS refused this host at its first address
+    const auto sts = sts_trace(req, *candidate);
     // tempfail and dane-required refuse the host before it is connected to (the session
-    // decides, at stage tlsa-lookup): no PTR lookup for it, and its other addresses are not
-    // tried, so "more hosts" counts other hosts only.
-    const bool refused =
-        candidate->dane->state == policy::DaneState::kTempfail || candidate->dane->state == policy::DaneState::kRequired;
+    // decides, at stage tlsa-lookup), as an enforced MTA-STS policy whose patterns leave it out
+    // does (stage sts-mx): no PTR lookup for it, and its other addresses are not tried, so
+    // "more hosts" counts other hosts only.
+    const bool refused = candidate->dane->state == policy::DaneState::kTempfail ||
+                         candidate->dane->state == policy::DaneState::kRequired || (sts && sts->enforced && !sts->mx_matched);
     const bool more = refused ? std::any_of(plan.begin() + static_cast<std::ptrdiff_t>(i), plan.end(),
                                             [&](const Attempt& a) { return a.candidate != candidate; })
                               : i + 1 < plan.size();
@@ -177,8 +177,10 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
                    (candidate->target.credentials ? candidate->target.credentials->user : "") + "|" +
                    (sr.facts.by_route() ? "route" : "mx");
     sr.reuse_key += "|dane=" + std::string(policy::to_string(candidate->dane->state));
+    sr.reuse_key += "|sts=" + (sts ? std::string(sts->enforced ? "enforce:" : "testing:") + sts->id : std::string("none"));
     sr.max_messages = req.max_messages_per_connection;
     sr.dane = *candidate->dane;
+    sr.sts = sts;
     boost::system::error_code ec;
     sr.target.address = asio::ip::make_address(ip.to_string(), ec);
     if (ec) continue;

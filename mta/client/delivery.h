@@ -6,6 +6,9 @@
 // PTR names of each address (with their forward answers) are looked up for the REF-IDs.
 // DANE (RFC 7672 §2.2): each host's DANE state before it is tried; a TLSA lookup failure or
 // mandatory DANE without usable records skips the host with 4.7.5, never to clear text.
+// MTA-STS (RFC 8461 §4–5): under an enforced policy a host outside the mx patterns is skipped
+// when its turn comes (the MX list is not pre-filtered, §8.4), and TLS with a certificate for
+// the MX host is required of the others; usable DANE on a host wins (§2).
 // Every connection attempt leaves a TlsOutcome. Untrusted: DNS answers and server replies.
 #pragma once
 
@@ -18,6 +21,7 @@
 #include "dns/resolver.h"
 #include "mta/client/smtp_session.h"
 #include "policy/smtproutes.h"
+#include "policy/sts_host.h"
 
 namespace sealpost::mta {
 
@@ -37,6 +41,10 @@ struct DeliveryRequest {
   policy::DaneMode dane = policy::DaneMode::kOff;
   policy::DaneInsecureMx dane_insecure_mx = policy::DaneInsecureMx::kDane;
   bool dnssec_trusted = false;
+  // MTA-STS (policy/sts_host.h): the recipient domain's policy in force, found by the caller
+  // (mta/queue keeps the cache); applied to each MX host that DANE does not decide. Never set
+  // for a route that names its hosts.
+  std::optional<policy::StsInForce> sts;
 };
 
 struct DeliveryResult {

@@ -6,6 +6,7 @@
 
 #include "mta/client/connection_cache.h"
 #include "mta/client/peer_verification.h"
+#include "mta/client/session_outcome.h"
 #include "mta/client/smtp_auth.h"
 #include "mta/client/smtp_connection.h"
 #include "mta/smtp/recipient_replies.h"
@@ -38,11 +39,13 @@ class Session {
     o.port = req_.target.port;
     o.fallback_plaintext = req_.in_clear;
     if (req_.dane.looked_up || req_.dane.state != policy::DaneState::kNone) o.dane = req_.dane.trace;
+    o.mta_sts = req_.sts;
   }
 
   asio::awaitable<SessionResult> run() {
     // One step after another; no co_await inside && (g++ 12 has miscompiled that).
     bool ok = dane_allows();
+    if (ok) ok = sts_allows();
     if (ok) ok = co_await connect();
     if (ok) ok = co_await greeting();
     if (ok) ok = co_await ehlo();
@@ -70,6 +73,11 @@ class Session {
     o.tls_resumed = parked.outcome.tls_resumed;
     o.trace = std::move(parked.outcome.trace);
     o.dane = std::move(parked.outcome.dane);
+    // This message's policy (its origin and age), with what the connection's check found.
+    if (o.mta_sts && parked.outcome.mta_sts) {
+      o.mta_sts->result = parked.outcome.mta_sts->result;
+      o.mta_sts->reason = parked.outcome.mta_sts->reason;
+    }
     o.connection_reused = true;
     tls_note_ = parked.outcome.reason;
     result_.chain = std::move(parked.chain);
@@ -86,6 +94,8 @@ class Session {
 
  private:
   bool usable_dane() const { return req_.dane.state == policy::DaneState::kUsable; }
+  bool sts_enforced() const { return req_.sts && req_.sts->enforced; }
+  bool sts_checks() const { return req_.sts && req_.sts->mx_matched && !req_.sts->dane_decides; }
   std::string where() const { return req_.target.host + "[" + req_.target.address.to_string() + "]"; }
 
   // A failure that is not a TLS stage: this host failed, try the next.
@@ -105,7 +115,7 @@ class Session {
 
   // A TLS stage failed: TLS-POLICY.md §7 decides. Returns whether the session goes on.
   bool tls_failed(Stage stage, std::string detail) {
-    const auto d = policy::decide(req_.setting, req_.dane.state,
+    const auto d = policy::decide(req_.setting, req_.dane.state, sts_enforced(),
                                   {.stage = stage,
                                    .host = req_.target.host,
                                    .ip = req_.target.address.to_string(),
@@ -131,6 +141,22 @@ class Session {
     const auto state = req_.dane.state;
     if (state != policy::DaneState::kTempfail && state != policy::DaneState::kRequired) return true;
     return tls_failed(Stage::kTlsaLookup, req_.dane.trace.reason);
+  }
+
+  // RFC 8461 §4.1: an enforced policy whose patterns leave the host out refuses it before it
+  // is connected to; under testing the mismatch is only recorded (the trace says it).
+  bool sts_allows() {
+    if (!sts_enforced() || req_.sts->mx_matched) return true;
+    return tls_failed(Stage::kStsMx, req_.sts->reason);
+  }
+
+  // RFC 8461 §4.2: the chain trusted and a DNS-ID naming the MX host. Recorded always; enforced
+  // as stage sts (the setting's own checks follow it: with required-verify* both must pass).
+  bool check_sts(const policy::VerificationTrace& t) {
+    if (!sts_checks() || !result_.outcome.mta_sts) return true;
+    auto& sts = *result_.outcome.mta_sts;
+    return policy::record_sts_certificate(sts, t.chain, t.presented, req_.target.host) || !sts.enforced ||
+           tls_failed(Stage::kSts, sts.reason);
   }
 
   asio::awaitable<bool> connect() {
@@ -250,6 +276,8 @@ class Session {
       verify_dane(ctx_, req_, result_.chain, *result_.outcome.dane);
       return result_.outcome.dane->verified || tls_failed(Stage::kDane, result_.outcome.dane->reason);
     }
+    if (!check_sts(t)) return false;
+    result_.outcome.stage = OutcomeStage::kIdentity;
     if (!policy::verifies_certificate(req_.setting)) return true;
     if (!t.chain.ok) return tls_failed(Stage::kChain, t.chain.error);
     if (!t.identity.matched) return tls_failed(Stage::kIdentity, t.verdict);
@@ -387,28 +415,7 @@ class Session {
     co_await conn_->shutdown();
   }
 
-  void finish() {
-    auto& o = result_.outcome;
-    if (result_.verdict == HostVerdict::kDone) {
-      if (o.result != OutcomeResult::kProbed) {  // a probe ends where mail would be sent
-        const bool any_sent = std::any_of(result_.recipients.begin(), result_.recipients.end(),
-                                          [](const RecipientResult& r) { return r.status == RecipientStatus::kSent; });
-        const bool any_deferred = std::any_of(result_.recipients.begin(), result_.recipients.end(),
-                                              [](const RecipientResult& r) { return r.status == RecipientStatus::kDeferred; });
-        o.result = any_sent ? OutcomeResult::kSent : any_deferred ? OutcomeResult::kDeferred : OutcomeResult::kBounced;
-        o.stage = OutcomeStage::kQuit;
-      }
-      o.reason = tls_note_;
-      return;
-    }
-    o.status = result_.status;
-    o.reason = result_.reason;
-    switch (result_.verdict) {
-      case HostVerdict::kRetryInClear: o.result = OutcomeResult::kRetryInClear; break;
-      case HostVerdict::kDefer: o.result = OutcomeResult::kDeferred; break;
-      default: o.result = OutcomeResult::kNextHost; break;
-    }
-  }
+  void finish() { close_outcome(result_, tls_note_, {.in_clear = req_.in_clear, .sts_checked = sts_checks(), .where = where()}); }
 
   const SessionContext& ctx_;
   SessionRequest req_;

@@ -64,14 +64,15 @@ struct SessionContext {
 struct SessionRequest {
   HostTarget target;
   policy::TlsSetting setting = policy::TlsSetting::kPreferred;
-  policy::DeliveryFacts facts;         // recipient domain, MX host or route hosts; PTR filled below
-  std::vector<policy::PtrFact> ptr;    // PTR names of target.address with their A/AAAA answers
-  bool in_clear = false;               // the one clear retry after a failed handshake (§7)
-  bool more_hosts = false;             // whether a TLS failure here leaves another host to try
-  const Envelope* envelope = nullptr;  // nullptr: a probe (tlsverify)
-  std::string reuse_key;               // connection_cache.h; empty: never reused
-  std::uint32_t max_messages = 1;      // per connection (destconfig); 1: no reuse
-  HostDane dane;                       // decided before connecting; kNone: the setting alone
+  policy::DeliveryFacts facts;          // recipient domain, MX host or route hosts; PTR filled below
+  std::vector<policy::PtrFact> ptr;     // PTR names of target.address with their A/AAAA answers
+  bool in_clear = false;                // the one clear retry after a failed handshake (§7)
+  bool more_hosts = false;              // whether a TLS failure here leaves another host to try
+  const Envelope* envelope = nullptr;   // nullptr: a probe (tlsverify)
+  std::string reuse_key;                // connection_cache.h; empty: never reused
+  std::uint32_t max_messages = 1;       // per connection (destconfig); 1: no reuse
+  HostDane dane;                        // decided before connecting; kNone: the setting alone
+  std::optional<policy::StsTrace> sts;  // MTA-STS on this host (delivery.h), the mx check done
 };
 
 enum class HostVerdict {

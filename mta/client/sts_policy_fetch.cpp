@@ -7,7 +7,7 @@
 #include "mta/client/tls_connection.h"
 #include "policy/domain_name.h"
 #include "policy/mta_sts.h"
-#include "policy/name_match.h"
+#include "policy/sts_host.h"
 #include "policy/presented_id.h"
 
 namespace sealpost::mta {
@@ -24,17 +24,6 @@ StsFetchResult failed(StsFetchResult r, StsFetchFailure f, std::string error) {
   r.failure = f;
   r.error = std::move(error);
   return r;
-}
-
-// RFC 8461 §3.3: the certificate is valid for the policy host by a DNS-ID (RFC 6125), not the CN.
-std::string name_error(const tls::Certificate& leaf, const std::string& host) {
-  std::string seen;
-  for (const auto& p : policy::presented_ids(leaf.names())) {
-    if (p.kind != policy::PresentedKind::kDnsId || p.is_malformed()) continue;
-    if (policy::match_name(p.value, host) != policy::NameMatch::kNone) return {};
-    seen += (seen.empty() ? "" : ", ") + p.value;
-  }
-  return "the certificate names " + (seen.empty() ? std::string("no DNS-ID") : seen) + ", not " + host;
 }
 
 bool is_text_plain(std::string_view type) {
@@ -84,7 +73,7 @@ asio::awaitable<StsFetchResult> fetch_sts_policy(const SessionContext& ctx, StsF
   if (const auto chain = ctx.trust->validate(r.chain, ctx.verification_time()); !chain.ok) {
     co_return failed(r, StsFetchFailure::kWebPkiInvalid, where + ": certificate chain not trusted: " + chain.error);
   }
-  if (auto e = name_error(r.chain.front(), host); !e.empty()) {
+  if (auto e = policy::sts_name_problem(policy::presented_ids(r.chain.front().names()), host); !e.empty()) {
     co_return failed(r, StsFetchFailure::kWebPkiInvalid, where + ": " + e);
   }
 

@@ -33,6 +33,20 @@ std::string status_json(const AdminTarget& t) {
   j["dns"] = {{"queries", d.queries}, {"cache_hits", d.cache_hits}, {"collapsed", d.collapsed}};
   const auto& c = t.parked.stats();
   j["connection_cache"] = {{"parked_now", t.parked.size()}, {"parked", c.parked}, {"reused", c.reused}, {"expired", c.expired}};
+  // MTA-STS: the cache under the spool (valid, expired, damaged) and the fetches since start.
+  const auto& sts = t.queue.sts();
+  std::uint64_t valid = 0, expired = 0, damaged = 0;
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  for (const auto& [domain, entry] : sts.store().list()) ++(!entry ? damaged : entry->valid_at(now) ? valid : expired);
+  const auto& f = sts.counters();
+  j["mta_sts"] = {{"cached_valid", valid},
+                  {"cached_expired", expired},
+                  {"cached_damaged", damaged},
+                  {"fetched", f.fetched},
+                  {"fetch_failures", f.fetch_failures},
+                  {"refreshed", f.refreshed},
+                  {"refresh_failures", f.refresh_failures},
+                  {"dns_errors", f.dns_errors}};
   return j.dump(2) + "\n";
 }
 
@@ -48,6 +62,7 @@ std::string status_text(const AdminTarget& t) {
   line("counters", j["counters"]);
   line("dns", j["dns"]);
   line("connection cache", j["connection_cache"]);
+  line("mta-sts", j["mta_sts"]);
   for (const auto& [setting, counts] : j["tls"].items()) line("tls " + setting, counts);
   return out;
 }
@@ -70,6 +85,10 @@ void TlsTally::add(const TlsOutcome& o) {
   if (o.dane && o.dane->state != policy::DaneState::kNone) {
     ++t["dane:" + std::string(policy::to_string(o.dane->state))];
     if (o.dane->verified) ++t["dane:verified"];
+  }
+  // MTA-STS outcomes: enforced or testing, and what the host made of the policy.
+  if (o.mta_sts) {
+    ++t[std::string(o.mta_sts->enforced ? "sts-enforce:" : "sts-testing:") + std::string(policy::to_string(o.mta_sts->result))];
   }
 }
 

@@ -55,6 +55,16 @@ std::string describe_dane(const TlsOutcome& o) {
   return out + "; " + d.reason;
 }
 
+std::string describe_sts(const TlsOutcome& o) {
+  if (!o.mta_sts) return "";
+  const auto& m = *o.mta_sts;
+  std::string out = where(o) + " MTA-STS " + m.policy_domain + " id " + m.id + " mode " + std::string(policy::to_string(m.mode)) +
+                    (m.enforced ? " enforced" : " not enforced") + ", " + m.origin + " " + std::to_string(m.cache_age) +
+                    " s old, mx";
+  for (const auto& p : m.mx) out += " " + p;
+  return out + "; " + std::string(policy::to_string(m.result)) + (m.reason.empty() ? "" : ": " + m.reason);
+}
+
 std::string describe_smtp(const TlsOutcome& o) {
   return where(o) + " " + o.via + " stage " + std::string(to_string(o.stage)) + ", " + std::string(to_string(o.result)) +
          (o.status.empty() ? "" : " " + o.status) + (o.reason.empty() ? "" : ": " + o.reason);

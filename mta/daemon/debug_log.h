@@ -30,6 +30,7 @@ class LoggingTransport final : public dns::Transport {
 std::string describe_tls(const TlsOutcome& outcome);   // "host[ip]:port STARTTLS ok, TLS v1.2 …"
 std::string describe_pki(const TlsOutcome& outcome);   // chain, anchor, identity, REF-IDs; "" without a trace
 std::string describe_dane(const TlsOutcome& outcome);  // DANE state, TLSA base, records, verdict; "" without DANE
+std::string describe_sts(const TlsOutcome& outcome);   // MTA-STS policy, patterns, result; "" without a policy
 std::string describe_smtp(const TlsOutcome& outcome);  // stage reached, result, status, reason
 
 }  // namespace sealpost::mta

@@ -62,6 +62,7 @@ Result<std::unique_ptr<Relay>> Relay::create(boost::asio::io_context& io, RelayP
     if (log->debugging("tls") && o.starttls != StartTls::kNotAttempted) log->debug("tls", o.queue_id + ": " + describe_tls(o));
     if (log->debugging("pki") && o.trace) log->debug("pki", o.queue_id + ": " + describe_pki(o));
     if (log->debugging("pki") && o.dane) log->debug("pki", o.queue_id + ": " + describe_dane(o));
+    if (log->debugging("pki") && o.mta_sts) log->debug("pki", o.queue_id + ": " + describe_sts(o));
     if (outcome) outcome(o);
   };
   r->queue_ = QueueRunner::create(io, std::move(*spool), std::shared_ptr<dns::Resolver>(r->dns_, &r->dns_->resolver), r->log_,

@@ -37,7 +37,8 @@ QueueRunner::QueueRunner(asio::io_context& io, Spool spool, std::shared_ptr<dns:
       log_(std::move(log)),
       outcome_(std::move(outcome)),
       commit_pool_(kCommitThreads),
-      tick_(io) {}
+      tick_(io),
+      sts_(StsPolicyStore(spool_.directory()), log_) {}
 
 std::shared_ptr<QueueRunner> QueueRunner::create(asio::io_context& io, Spool spool, std::shared_ptr<dns::Resolver> resolver,
                                                  std::shared_ptr<LogSink> log, OutcomeSink outcome) {
@@ -130,10 +131,26 @@ asio::awaitable<void> QueueRunner::run() {
       asio::co_spawn(
           io_, [self = shared_from_this(), id] { return self->process(id); }, asio::detached);
     }
+    refresh_sts_when_due();
     tick_.expires_after(kTick);
     boost::system::error_code ec;
     co_await tick_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+}
+
+// RFC 8461 §5.1: cached policies are refetched before they expire, in the background, one
+// pass at a time, with the configuration of the moment.
+void QueueRunner::refresh_sts_when_due() {
+  if (sts_refreshing_ || unix_now() < next_sts_refresh_) return;
+  next_sts_refresh_ = unix_now() + config_->relay.mta_sts_refresh_seconds;
+  sts_refreshing_ = true;
+  asio::co_spawn(
+      io_,
+      [self = shared_from_this(), config = config_]() -> asio::awaitable<void> {
+        co_await self->sts_.refresh_due(config->session, *self->resolver_, config->relay.mta_sts_port);
+        self->sts_refreshing_ = false;
+      },
+      asio::detached);
 }
 
 void QueueRunner::finish_recipient(const std::string& id, QueueState& st, const RecipientResult& r, const TlsOutcome* last) {
@@ -212,6 +229,12 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     const auto dest = pol.destconfig.lookup(domain);
     const policy::SmtpRoute* route = pol.routes.lookup(domain);
     const std::string destination = destination_name(pol, domain);
+    // MTA-STS (RFC 8461 §3.4): the recipient domain's policy, for MX deliveries only (a route
+    // naming its hosts is the operator's choice of host and TLS).
+    std::optional<policy::StsInForce> sts;
+    if (!route || route->use_dns()) {
+      sts = co_await sts_.for_delivery(pol.session, *resolver_, domain, dest.mta_sts, pol.relay.mta_sts_port);
+    }
     // destconfig max_recipients_per_message: larger lists go as several transactions.
     for (std::size_t first = 0; first < all_rcpts.size(); first += dest.max_recipients_per_message) {
       if (stopping_) co_return;
@@ -238,7 +261,8 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
                               .max_messages_per_connection = dest.max_messages_per_connection,
                               .dane = dest.dane,
                               .dane_insecure_mx = dest.dane_insecure_mx,
-                              .dnssec_trusted = pol.relay.dnssec_trust_ad};
+                              .dnssec_trusted = pol.relay.dnssec_trust_ad,
+                              .sts = sts};
       if (route) request.route = *route;
       OutcomeSink sink = [this, &id](const TlsOutcome& o) {
         if (!outcome_) return;

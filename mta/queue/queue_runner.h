@@ -25,6 +25,7 @@
 #include "mta/queue/dsn.h"
 #include "mta/queue/schedule.h"
 #include "mta/queue/spool.h"
+#include "mta/queue/sts_policies.h"
 #include "mta/report/tls_outcome.h"
 #include "mta/smtp/log_sink.h"
 #include "policy/destconfig.h"
@@ -87,6 +88,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   std::size_t scheduled() const { return schedule_.size(); }
   std::size_t in_flight() const { return in_flight_.size(); }
   const Spool& spool() const { return spool_; }
+  const StsPolicies& sts() const { return sts_; }
 
  private:
   using Destinations = std::vector<std::pair<std::string, std::uint32_t>>;
@@ -95,6 +97,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
 
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> process(std::string id);
+  void refresh_sts_when_due();
   Destinations destinations(const QueueConfig& config, const std::vector<std::string>& recipients) const;
   bool startable(const std::string& id) const;
   void forget(const std::string& id);
@@ -124,6 +127,9 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   std::set<std::string> hold_after_, delete_after_;
   Counters counters_;
   bool stopping_ = false;
+  StsPolicies sts_;
+  std::int64_t next_sts_refresh_ = 0;  // when the background MTA-STS refresh next runs (unix time)
+  bool sts_refreshing_ = false;
 };
 
 }  // namespace sealpost::mta

@@ -151,6 +151,26 @@ Result<policy::DaneTrace> dane(const json& v) {
   return t;
 }
 
+// The mta_sts object (mta/report/sts_render.h writes it).
+Result<policy::StsTrace> mta_sts(const json& v) {
+  if (!v.is_object()) return Error{"field 'mta_sts' is not an object"};
+  policy::StsTrace t;
+  std::string e;
+  const auto age = v.find("cache_age");
+  if (!text(v, "policy_domain", t.policy_domain, e) || !text(v, "id", t.id, e) ||
+      !named(v, "mode", t.mode, policy::parse_sts_mode, e) || !string_list(v, "mx", t.mx, e) ||
+      !string_list(v, "policy_lines", t.lines, e) || !flag(v, "enforced", t.enforced, e) ||
+      !flag(v, "dane_decides", t.dane_decides, e) || !flag(v, "mx_matched", t.mx_matched, e) ||
+      !text(v, "matched_pattern", t.matched_pattern, e) || !named(v, "result", t.result, policy::parse_sts_result, e) ||
+      !text(v, "reason", t.reason, e) || !text(v, "origin", t.origin, e) || !text(v, "fetch_note", t.fetch_note, e) ||
+      !text(v, "fetch_failure", t.fetch_failure, e, /*required=*/false)) {
+    return Error{"mta_sts: " + e};
+  }
+  if (age == v.end() || !age->is_number_integer()) return Error{"mta_sts: field 'cache_age' is not a number"};
+  t.cache_age = age->get<std::int64_t>();
+  return t;
+}
+
 }  // namespace
 
 Result<TlsOutcome> parse_outcome_line(std::string_view line) {
@@ -203,6 +223,12 @@ Result<TlsOutcome> parse_outcome_line(std::string_view line) {
     auto t = dane(*d);
     if (!t) return t.error();
     r.dane = std::move(*t);
+  }
+  // Written only where an MTA-STS policy applied.
+  if (const auto m = j.find("mta_sts"); m != j.end()) {
+    auto t = mta_sts(*m);
+    if (!t) return t.error();
+    r.mta_sts = std::move(*t);
   }
   return r;
 }

@@ -95,8 +95,32 @@ void Counts::add(Verdict v) {
   }
 }
 
+namespace {
+
+// An MTA-STS policy (or its failed fetch) speaks for this session: DANE did not decide.
+const policy::StsTrace* sts_of(const TlsOutcome& r) { return r.mta_sts && !r.mta_sts->dane_decides ? &*r.mta_sts : nullptr; }
+
+}  // namespace
+
 std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r) {
   // RFC 8460 §4.3.1 (negotiation failures) and §4.3.2 (policy failures, here our settings').
+  if (const auto* sts = sts_of(r)) {
+    // §4.3.2.2: the policy could not be had (no policy applies, or a cached one survived).
+    if (sts->origin == "none") return sts->fetch_failure;
+    switch (sts->result) {
+      case policy::StsResult::kMxMismatch: return "validation-failure";  // reason code sts-mx-mismatch (decision)
+      case policy::StsResult::kStarttls:
+        return r.starttls == StartTls::kNotOffered || r.starttls == StartTls::kRefused ? "starttls-not-supported"
+                                                                                       : "validation-failure";
+      case policy::StsResult::kCertificate:
+        if (r.trace && !r.trace->chain.ok) {
+          return r.trace->chain.error.find("expired") != std::string::npos ? "certificate-expired" : "certificate-not-trusted";
+        }
+        return "certificate-host-mismatch";
+      case policy::StsResult::kVerified:
+      case policy::StsResult::kNotEvaluated: break;
+    }
+  }
   if (r.dane) {
     switch (r.dane->state) {
       case policy::DaneState::kTempfail: return "dnssec-invalid";
@@ -118,11 +142,22 @@ std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r) {
   return std::nullopt;
 }
 
-TlsRptPolicy tlsrpt_policy(const TlsOutcome& r) {
-  if (!r.dane || r.dane->state == policy::DaneState::kNone || r.dane->tlsa_base.empty()) {
-    return {.type = "no-policy-found", .domain = r.recipient_domain, .strings = {}};
+std::string tlsrpt_reason_code(const TlsOutcome& r) {
+  if (const auto* sts = sts_of(r)) {
+    if (sts->origin == "none") return "sts-fetch";
+    if (sts->result == policy::StsResult::kMxMismatch) return "sts-mx-mismatch";
   }
-  return {.type = "tlsa", .domain = r.dane->tlsa_base, .strings = r.dane->records};
+  return std::string(to_string(r.stage));
+}
+
+TlsRptPolicy tlsrpt_policy(const TlsOutcome& r) {
+  if (const auto* sts = sts_of(r); sts && sts->origin != "none") {
+    return {.type = "sts", .domain = sts->policy_domain, .strings = sts->lines, .mx_host = sts->mx};
+  }
+  if (!r.dane || r.dane->state == policy::DaneState::kNone || r.dane->tlsa_base.empty()) {
+    return {.type = "no-policy-found", .domain = r.recipient_domain, .strings = {}, .mx_host = {}};
+  }
+  return {.type = "tlsa", .domain = r.dane->tlsa_base, .strings = r.dane->records, .mx_host = {}};
 }
 
 void Report::add(const TlsOutcome& r) {
@@ -151,7 +186,7 @@ void Report::add(const TlsOutcome& r) {
   TlsRptCounts& t = tlsrpt_[{r.recipient_domain, day}].policies[tlsrpt_policy(r)];
   if (type) {
     ++t.failed;
-    ++t.failures[{.result_type = *type, .mx_host = r.host, .ip = r.ip, .reason_code = std::string(to_string(r.stage))}];
+    ++t.failures[{.result_type = *type, .mx_host = r.host, .ip = r.ip, .reason_code = tlsrpt_reason_code(r)}];
   } else {
     ++t.successful;
   }

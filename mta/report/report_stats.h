@@ -55,10 +55,13 @@ struct TlsRptFailureKey {
   auto operator<=>(const TlsRptFailureKey&) const = default;
 };
 // RFC 8460 §4.2 policy: "tlsa" with the TLSA base as policy-domain and the records as
-// strings (DANE-MTA-STS.md §3 rule 3, as Postfix), or "no-policy-found" for the recipient domain.
+// strings (DANE-MTA-STS.md §3 rule 3, as Postfix); "sts" with the policy domain, the policy's
+// lines as strings and its mx patterns as mx-host, where an MTA-STS policy applied and DANE
+// did not decide; or "no-policy-found" for the recipient domain.
 struct TlsRptPolicy {
   std::string type, domain;
   std::vector<std::string> strings;
+  std::vector<std::string> mx_host;  // "sts": the policy's mx patterns (RFC 8460 §4.4)
   auto operator<=>(const TlsRptPolicy&) const = default;
 };
 struct TlsRptCounts {
@@ -106,6 +109,8 @@ class Report {
 // certificate-not-trusted.
 std::optional<std::string> tlsrpt_result_type(const TlsOutcome& r);
 TlsRptPolicy tlsrpt_policy(const TlsOutcome& r);
+// failure-reason-code: our stage name; "sts-mx-mismatch" and "sts-fetch" for MTA-STS's own.
+std::string tlsrpt_reason_code(const TlsOutcome& r);
 
 std::string render_table(const Report& report);
 std::string render_json(const Report& report);

@@ -28,6 +28,7 @@ std::vector<TlsRptFile> render_tlsrpt(const Report& report, const TlsRptOptions&
       }
       json described = {{"policy-type", p.type}, {"policy-domain", p.domain}};
       if (!p.strings.empty()) described["policy-string"] = p.strings;
+      if (!p.mx_host.empty()) described["mx-host"] = p.mx_host;
       json policy = {
           {"policy", described},
           {"summary", {{"total-successful-session-count", counts.successful}, {"total-failure-session-count", counts.failed}}}};

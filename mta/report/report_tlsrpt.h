@@ -3,7 +3,8 @@
 // §4.4, the summary of successful and failed sessions, and failure details per result type
 // (§4.3), receiving MX host and IP. One policy entry per policy met that day: "tlsa" with the
 // TLSA base as policy-domain and the records as policy-string where DANE applied (§4.4;
-// Postfix does the same), "no-policy-found" otherwise. File names as §5.3:
+// Postfix does the same), "sts" with the policy's lines and mx patterns where an MTA-STS
+// policy applied, "no-policy-found" otherwise. File names as §5.3:
 // sender!policy-domain!begin!end.json.
 #pragma once
 

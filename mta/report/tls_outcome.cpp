@@ -4,20 +4,17 @@
 #include <nlohmann/json.hpp>
 
 #include "mta/report/dane_render.h"
+#include "mta/report/sts_render.h"
 #include "mta/report/trace_render.h"
 
 namespace sealpost::mta {
 namespace {
 
 // Each enum's JSON names, in enum order: to_string indexes, parse searches.
-constexpr std::string_view kStageNames[] = {"connect",        "greeting",
-                                            "ehlo",           "starttls-offer",
-                                            "starttls-reply", "starttls-injection",
-                                            "handshake",      "chain",
-                                            "identity",       "tlsa-lookup",
-                                            "dane",           "auth",
-                                            "mail",           "rcpt",
-                                            "data",           "quit"};
+constexpr std::string_view kStageNames[] = {
+    "connect",   "greeting", "ehlo",     "starttls-offer", "starttls-reply", "starttls-injection",
+    "handshake", "chain",    "identity", "tlsa-lookup",    "dane",           "sts-mx",
+    "sts",       "auth",     "mail",     "rcpt",           "data",           "quit"};
 constexpr std::string_view kStartTlsNames[] = {"not-attempted", "not-offered", "refused", "injection",
                                                "failed",        "ok",          "implicit"};
 constexpr std::string_view kResultNames[] = {"sent", "deferred", "bounced", "next-host", "retry-in-clear", "probed"};
@@ -58,6 +55,8 @@ OutcomeStage outcome_stage(policy::Stage stage) {
     case policy::Stage::kIdentity: return OutcomeStage::kIdentity;
     case policy::Stage::kTlsaLookup: return OutcomeStage::kTlsaLookup;
     case policy::Stage::kDane: return OutcomeStage::kDane;
+    case policy::Stage::kStsMx: return OutcomeStage::kStsMx;
+    case policy::Stage::kSts: return OutcomeStage::kSts;
   }
   return OutcomeStage::kHandshake;
 }
@@ -90,6 +89,7 @@ std::string to_json_line(const TlsOutcome& o) {
       {"reason", o.reason},
   };
   if (o.dane) j["dane"] = dane_to_json(*o.dane);
+  if (o.mta_sts) j["mta_sts"] = sts_to_json(*o.mta_sts);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -98,6 +98,9 @@ std::string tls_summary(const TlsOutcome& o) {
   if (o.dane && o.dane->verified) return "dane-verified(" + o.dane->rule + (o.dane->half ? ", half" : "") + ")";
   if (o.dane && o.dane->state == policy::DaneState::kUnusable) return "dane-encrypt";
   if (o.dane && o.dane->state == policy::DaneState::kUsable) return "encrypted, dane-unverified";
+  if (o.mta_sts && o.mta_sts->result == policy::StsResult::kVerified) {
+    return "sts-verified(" + std::string(to_string(o.mta_sts->mode)) + ", " + o.mta_sts->matched_pattern + ")";
+  }
   if (!o.trace) return "encrypted";
   const auto& t = *o.trace;
   if (!t.verified) return "encrypted, unverified";

@@ -11,6 +11,7 @@
 
 #include "policy/dane.h"
 #include "policy/stage_decision.h"
+#include "policy/sts_host.h"
 #include "policy/tls_setting.h"
 #include "policy/verification.h"
 
@@ -30,6 +31,8 @@ enum class OutcomeStage {
   kIdentity,           // identity
   kTlsaLookup,         // tlsa-lookup: DANE refused the host before connecting (policy::Stage)
   kDane,               // dane: the TLSA records were matched against the chain
+  kStsMx,              // sts-mx: the MTA-STS policy's mx patterns refused the host before connecting
+  kSts,                // sts: the MTA-STS certificate check (chain, a DNS-ID naming the MX host)
   kAuth,               // auth
   kMail,               // mail
   kRcpt,               // rcpt
@@ -93,6 +96,8 @@ struct TlsOutcome {
   std::optional<policy::VerificationTrace> trace;
   // Whenever DANE was considered for the host (policy/dane.h): written only then.
   std::optional<policy::DaneTrace> dane;
+  // Whenever an MTA-STS policy applied to the recipient domain (policy/sts_host.h).
+  std::optional<policy::StsTrace> mta_sts;
   bool fallback_plaintext = false;
   OutcomeResult result = OutcomeResult::kDeferred;
   std::string status;  // enhanced status code, when there is one

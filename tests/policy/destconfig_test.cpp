@@ -100,7 +100,7 @@ INSTANTIATE_TEST_SUITE_P(
                             "preferred-verify, required-verify, required-verify-hosted"},
                     BadFile{"UnknownKey", "[default]\ntls = \"no\"\nport = 25\n",
                             "etc/destconfig.toml:3: entry 'default': unknown key 'port' (known: tls, max-connections, "
-                            "max-messages-per-connection, max-recipients-per-message, dane, dane-insecure-mx)"},
+                            "max-messages-per-connection, max-recipients-per-message, dane, dane-insecure-mx, mta-sts)"},
                     BadFile{"DuplicateKey", "[\"a.example\"]\ntls = \"no\"\ntls = \"required\"\n",
                             "etc/destconfig.toml:3: Error while parsing key-value pair: cannot redefine existing string 'tls'"},
                     BadFile{"DuplicateTable", "[\"a.example\"]\n[\"a.example\"]\n",

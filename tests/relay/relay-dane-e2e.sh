@@ -79,6 +79,10 @@ cname2   IN MX  10 alias2
 alias2   IN CNAME mx-self
 ; TLSA published, but dane = off for the domain
 off      IN MX  10 mx-self
+; DANE and MTA-STS on one domain: the policy's mx patterns leave mx-self out, DANE decides
+both     IN MX  10 mx-self
+_mta-sts.both IN TXT "v=STSv1; id=1"
+mta-sts.both IN A 127.0.0.50
 ; signed, no TLSA at all
 notlsa   IN MX  10 mx-notlsa
 mx-notlsa IN A  127.0.0.31
@@ -176,6 +180,14 @@ unbound -c "$work/dns/unbound.conf" || { cat unbound.log; exit 1; }
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$ub_port") 2>/dev/null && break; sleep 0.05; done
 cd "$work" || exit 1
 
+# --- an MTA-STS policy server (tests/sts/policy_server.py) for both.mail.test -------------------
+sts_port=$(free_port 127.0.0.50)
+mkdir -p "$work/policies"
+printf 'version: STSv1\nmode: enforce\nmx: nothing.example\nmax_age: 86400\n' > "$work/policies/both"
+python3 "$(dirname "$0")/../sts/policy_server.py" 127.0.0.50 "$sts_port" "$pki" "$work/sts.pid" "$work/policies" 2> "$work/sts.log" &
+sink_pids+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$sts_port") 2>/dev/null && break; sleep 0.05; done
+
 # --- the relay ---------------------------------------------------------------------------------
 mkdir -p "$work/etc/trust"
 cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
@@ -193,6 +205,7 @@ dnssec = "$1"
 [delivery]
 smtp_port = $P
 retry_seconds = [3600]
+mta_sts_port = $sts_port
 [trust]
 system_bundle = false
 [log]
@@ -290,6 +303,11 @@ deferred "dane = mandatory without TLSA: deferred 4.7.5, never connected" \
   notlsa.mail.test '4.7.5 DANE is required, but mx-notlsa.mail.test\[127.0.0.31\]:[0-9]+ has no usable TLSA record'
 delivered "dane = off: the TLSA records are ignored, the preferred setting alone (encrypted, unverified)" \
   off.mail.test mx-self.mail.test 127.0.0.35 'encrypted, unverified'
+
+delivered "DANE and an enforced MTA-STS policy that leaves the host out: DANE decides (RFC 8461 §2)" \
+  both.mail.test mx-self.mail.test 127.0.0.35 'dane-verified\(dane-ee\)'
+check "… outcome: the policy is recorded, not evaluated, DANE decides" \
+  outcome_has both.mail.test '"mta_sts":{"cache_age":[0-9]*,"dane_decides":true,"enforced":false,.*"result":"not-evaluated"'
 
 # tlsverify explains the decision, live, through the same resolver.
 out=$("$sealpost" --etc "$work/etc" tlsverify ee.mail.test --port "$P" --dns-server "127.0.0.1:$ub_port" --dnssec trust-ad 2>&1)

@@ -2,8 +2,10 @@
 """An HTTPS server for the MTA-STS tests (RFC 8461 §3.3), loopback only, started and stopped
 by the test: answers GET /.well-known/mta-sts.txt by the policy host in the Host header, with
 the test PKI's certificate for the mta-sts.* names and, for mta-sts.wrongname, a certificate
-that does not name it (chosen by SNI).
-Usage: policy_server.py ADDRESS PORT PKI_DIR PIDFILE"""
+that does not name it (chosen by SNI). With a fifth argument, a directory: a file there named
+as the policy host's second label (mta-sts.LABEL.…) is served as that host's policy, read
+anew on each request, so that a test can change a policy while the server runs.
+Usage: policy_server.py ADDRESS PORT PKI_DIR PIDFILE [POLICY_DIR]"""
 import http.server
 import os
 import ssl
@@ -11,6 +13,7 @@ import sys
 import time
 
 address, port, pki, pidfile = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+policy_dir = sys.argv[5] if len(sys.argv) > 5 else None
 POLICY = "version: STSv1\nmode: enforce\nmx: mx-name.mail.test\nmx: *.mail.test\nmax_age: 86400\n"
 
 
@@ -31,6 +34,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         host = self.headers.get("Host", "").split(".")[1] if "." in self.headers.get("Host", "") else ""
         if self.path != "/.well-known/mta-sts.txt":
             return self.reply(404, "not here\n")
+        if policy_dir and host and os.path.isfile(os.path.join(policy_dir, host)):
+            with open(os.path.join(policy_dir, host)) as f:
+                return self.reply(200, f.read())
         if host in ("sts", "wrongname"):
             return self.reply(200, POLICY)
         if host == "crlf":

@@ -7,6 +7,8 @@ run destconfig edit example.com --max-recipients-per-message 100
 run destconfig add .bank.example --dane mandatory
 run destconfig edit .bank.example --dane mandatory --dane-insecure-mx skip
 run destconfig edit 192.0.2.10 --dane mandatory
+run destconfig edit example.com --mta-sts enforce-testing
+run destconfig edit 192.0.2.10 --mta-sts on
 run destconfig default --tls preferred-verify --max-messages-per-connection 20
 run destconfig default
 run destconfig list

@@ -12,6 +12,9 @@ run destconfig add example.org --dane maybe
 run destconfig add example.org --dane-insecure-mx trust
 printf '[default]\ndane = "yes"\n' > bad-dane.toml
 run destconfig import bad-dane.toml
+run destconfig add example.org --mta-sts enforce
+printf '[default]\nmta-sts = true\n' > bad-sts.toml
+run destconfig import bad-sts.toml
 run destconfig edit example.org --tls no
 run destconfig delete example.org
 run destconfig delete default
