@@ -64,17 +64,11 @@ constexpr OptionSpec kOptions[] = {
 // Discovery as delivery does it, on its own event loop; `cached` is refreshed (refresh) or
 // left out (fetch).
 Result<mta::StsDiscovery> discover(LiveRun& live, mta::StsDiscoveryRequest request) {
-  boost::asio::io_context io;
-  auto transport = dns::CaresTransport::create(io, {.servers = live.dns_servers});
-  if (!transport) return transport.error();
-  dns::Resolver resolver(**transport);
   mta::StsDiscovery d;
-  boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { d = co_await mta::discover_sts(live.session, resolver, std::move(request)); },
-      [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-      });
-  io.run();
+  auto s = run_live(live, [&](dns::Resolver& resolver) -> boost::asio::awaitable<void> {
+    d = co_await mta::discover_sts(live.session, resolver, std::move(request));
+  });
+  if (!s) return s.error();
   return d;
 }
 
@@ -234,8 +228,6 @@ int cmd_mta_sts(const Context& ctx, const std::vector<std::string>& argv) {
   if (!timeout) return fail(kCmd, timeout.error().message);
   auto live = live_run_from(ctx, args);
   if (!live) return fail(kCmd, live.error().message);
-  (*live)->session.trust = &(*live)->trust;
-  (*live)->session.tls = &(*live)->tls;
   auto cached = sub == "refresh" ? store->load(*domain) : Result<std::optional<policy::StsCacheEntry>>(std::nullopt);
   if (!cached) std::cerr << "sealpost mta-sts: " << cached.error().message << " (replaced by what is fetched now)\n";
   auto run = discover(**live, {.domain = *domain,

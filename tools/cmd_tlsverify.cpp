@@ -37,6 +37,12 @@ Live (connects to every MX host, or to the SMTP route, up to where mail would be
                             resolver) for DANE (default: [dns] dnssec of sealpost.toml)
   --dane off|opportunistic|mandatory
                             default: the destconfig dane value for DOMAIN
+  --mta-sts off|on|enforce-testing
+                            MTA-STS (RFC 8461) as delivery applies it (default: the
+                            destconfig value): the TXT record, the daemon's cached policy
+                            (read, never written) or a fetch, then the checks per MX host
+  --mta-sts-port N          HTTPS port of mta-sts.DOMAIN (default: [delivery]
+                            mta_sts_port of sealpost.toml, else 443)
   --showcerts               print each server's chain as PEM, for 'trust import'
   --helo NAME               EHLO name (default: localhost)
   --timeout SECONDS         per network step (default 30)
@@ -85,6 +91,8 @@ constexpr OptionSpec kOptions[] = {
     {.name = "dns-server", .takes_value = true, .repeatable = true},
     {.name = "dnssec", .takes_value = true},
     {.name = "dane", .takes_value = true},
+    {.name = "mta-sts", .takes_value = true},
+    {.name = "mta-sts-port", .takes_value = true},
     {.name = "showcerts"},
     {.name = "helo", .takes_value = true},
     {.name = "timeout", .takes_value = true},

@@ -9,7 +9,10 @@
 
 #include "mta/config/config_file.h"
 #include "mta/config/relay_config_file.h"
+#include "mta/client/sts_discovery.h"
+#include "mta/queue/sts_policy_store.h"
 #include "mta/report/dane_render.h"
+#include "mta/report/sts_render.h"
 #include "mta/report/trace_render.h"
 #include "policy/destconfig.h"
 #include "policy/domain_name.h"
@@ -45,7 +48,51 @@ Result<policy::EffectiveDestination> destconfig_for(const Context& ctx, const st
 
 bool host_verified(const mta::SessionResult& s) {
   if (s.outcome.dane && s.outcome.dane->state == policy::DaneState::kUsable) return s.outcome.dane->verified;
+  if (s.outcome.mta_sts && s.outcome.mta_sts->enforced) return s.outcome.mta_sts->result == policy::StsResult::kVerified;
   return s.outcome.trace && s.outcome.trace->verified;
+}
+
+// MTA-STS as the daemon would find it: the TXT record, its cache under the spool (read only,
+// when sealpost.toml can be read), a fetch when that is what the cache plan says.
+struct StsLookup {
+  policy::StsSetting setting = policy::StsSetting::kOff;
+  mta::StsDiscoveryRequest request;
+  std::optional<mta::StsDiscovery> found;
+};
+
+Result<StsLookup> sts_lookup(const Context& ctx, const Args& args, const std::string& domain, policy::StsSetting setting) {
+  StsLookup l{.setting = setting, .request = {.domain = domain}, .found = {}};
+  if (const auto m = args.get("mta-sts")) {
+    const auto s = policy::parse_sts_setting(*m);
+    if (!s) return Error{"--mta-sts must be one of " + std::string(policy::kStsSettingWords)};
+    l.setting = *s;
+  }
+  auto relay = mta::load_relay_config(ctx.etc);
+  auto port = count_option(args, "mta-sts-port", 1, 65535);
+  if (!port) return port.error();
+  l.request.port = static_cast<std::uint16_t>(port->value_or(relay ? relay->mta_sts_port : 443));
+  l.request.now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  if (relay) {
+    auto cached = mta::StsPolicyStore(relay->spool_directory).load(domain);
+    if (cached) l.request.cached = *cached;
+  }
+  return l;
+}
+
+nlohmann::json sts_json(const std::optional<mta::StsDiscovery>& d) {
+  using nlohmann::json;
+  if (!d) return nullptr;
+  return {{"txt", d->txt.reason},
+          {"plan", d->plan.reason},
+          {"fetch_failure", d->failure_type.empty() ? json(nullptr) : json(d->failure_type + ": " + d->failure)},
+          {"policy_id", d->applies ? json(d->applies->id) : json(nullptr)},
+          {"origin", d->applies ? json(d->origin) : json(nullptr)}};
+}
+
+void print_sts(const mta::StsDiscovery& d) {
+  std::cout << "MTA-STS: " << d.txt.reason << "; " << d.plan.reason << "\n";
+  if (!d.failure.empty()) std::cout << "  fetch failed: " << d.failure_type << ": " << d.failure << "\n";
+  if (d.applies) std::cout << "  policy in force: id " << d.applies->id << " (from the " << d.origin << ")\n";
 }
 
 // --dnssec, else sealpost.toml's [dns] dnssec; without a readable sealpost.toml, off.
@@ -72,6 +119,7 @@ void print_text(const mta::DeliveryResult& result, const std::string& domain, po
     }
     std::cout << "\n";
     if (o.dane) std::cout << mta::render_dane_text(*o.dane);
+    if (o.mta_sts) std::cout << mta::render_sts_text(*o.mta_sts);
     if (o.trace) std::cout << mta::render_trace_text(*o.trace);
     std::cout << "Outcome: stage " << to_string(o.stage) << ", " << to_string(o.result);
     if (!o.reason.empty()) std::cout << ": " << (o.status.empty() ? "" : o.status + " ") << o.reason;
@@ -116,6 +164,9 @@ int tlsverify_live(const Context& ctx, const Args& args) {
     dane = *m;
   }
 
+  auto sts = sts_lookup(ctx, args, *domain, setting == policy::TlsSetting::kNo ? policy::StsSetting::kOff : dest->mta_sts);
+  if (!sts) return fail(kCmd, sts.error().message);
+
   mta::DeliveryRequest request{.recipient_domain = *domain,
                                .setting = setting,
                                .destconfig_entry = dest->entry,
@@ -124,8 +175,20 @@ int tlsverify_live(const Context& ctx, const Args& args) {
                                .dane = setting == policy::TlsSetting::kNo ? policy::DaneMode::kOff : dane,
                                .dane_insecure_mx = dest->dane_insecure_mx,
                                .dnssec_trusted = *dnssec};
-  auto result = run_delivery(**run, std::move(request));
-  if (!result) return fail(kCmd, result.error().message);
+  // Discovery first, on the same resolver, then the delivery with the policy it found (MX
+  // deliveries only, as the daemon does).
+  std::optional<mta::DeliveryResult> delivered;
+  const bool sts_applies = sts->setting != policy::StsSetting::kOff && (!request.route || request.route->use_dns());
+  auto live = run_live(**run, [&](dns::Resolver& resolver) -> boost::asio::awaitable<void> {
+    if (sts_applies) {
+      sts->found = co_await mta::discover_sts((*run)->session, resolver, sts->request);
+      request.sts = mta::sts_in_force(*sts->found, sts->setting);
+    }
+    delivered = co_await mta::deliver((*run)->session, resolver, std::move(request));
+  });
+  if (!live) return fail(kCmd, live.error().message);
+  if (!delivered) return fail(kCmd, "delivery did not finish");
+  const auto* result = &*delivered;
 
   const bool all_verified =
       !result->attempts.empty() && std::all_of(result->attempts.begin(), result->attempts.end(), host_verified);
@@ -146,10 +209,12 @@ int tlsverify_live(const Context& ctx, const Args& args) {
                       {"destconfig_entry", dest->entry},
                       {"verified", all_verified},
                       {"reason", result->reason.empty() ? json(nullptr) : json(result->reason)},
-                      {"hosts", hosts}}
+                      {"hosts", hosts},
+                      {"mta_sts", sts_json(sts->found)}}
                      .dump(2, ' ', false, json::error_handler_t::replace)
               << "\n";
   } else {
+    if (sts->found) print_sts(*sts->found);
     print_text(*result, *domain, setting, dest->entry, args.has("showcerts"));
     std::cout << "\nVerdict: " << (all_verified ? "every host verified" : "not every host verified") << "\n";
   }

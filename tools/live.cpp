@@ -58,23 +58,26 @@ Result<std::unique_ptr<LiveRun>> live_run_from(const Context& ctx, const Args& a
   return run;
 }
 
-Result<mta::DeliveryResult> run_delivery(LiveRun& run, mta::DeliveryRequest request, mta::OutcomeSink sink) {
+Status run_live(LiveRun& run, const std::function<boost::asio::awaitable<void>(dns::Resolver&)>& body) {
   run.session.trust = &run.trust;
   run.session.tls = &run.tls;
   boost::asio::io_context io;
   auto transport = dns::CaresTransport::create(io, {.servers = run.dns_servers});
   if (!transport) return transport.error();
   dns::Resolver resolver(**transport);
-  std::optional<mta::DeliveryResult> result;
-  boost::asio::co_spawn(
-      io,
-      [&]() -> boost::asio::awaitable<void> {
-        result = co_await mta::deliver(run.session, resolver, std::move(request), std::move(sink));
-      },
-      [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-      });
+  boost::asio::co_spawn(io, body(resolver), [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+  });
   io.run();
+  return ok();
+}
+
+Result<mta::DeliveryResult> run_delivery(LiveRun& run, mta::DeliveryRequest request, mta::OutcomeSink sink) {
+  std::optional<mta::DeliveryResult> result;
+  auto s = run_live(run, [&](dns::Resolver& resolver) -> boost::asio::awaitable<void> {
+    result = co_await mta::deliver(run.session, resolver, std::move(request), std::move(sink));
+  });
+  if (!s) return s.error();
   if (!result) return Error{"delivery did not finish"};
   return std::move(*result);
 }

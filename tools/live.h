@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct LiveRun {
 // From the options both commands take: --dns-server, --helo, --timeout, --at, --trust,
 // --no-system-trust.
 Result<std::unique_ptr<LiveRun>> live_run_from(const Context& ctx, const Args& args);
+
+// Runs the coroutine `body` makes on its own io_context, with a c-ares resolver on
+// --dns-server, until everything it started is done.
+Status run_live(LiveRun& run, const std::function<boost::asio::awaitable<void>(dns::Resolver&)>& body);
 
 Result<mta::DeliveryResult> run_delivery(LiveRun& run, mta::DeliveryRequest request, mta::OutcomeSink sink = {});
 

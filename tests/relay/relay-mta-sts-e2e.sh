@@ -207,6 +207,18 @@ delivered "after a restart: the cached policy is used, not refetched" \
   b@enf.sealpost.test mx-name.mail.test 127.0.0.31 'sts-verified\(.*\)'
 check "… outcome: origin cache" outcome_has enf.sealpost.test '"origin":"cache"'
 
+# --- tlsverify: the policy it used, the daemon's cache read ------------------------------------
+tv() { "$sealpost" --etc "$work/etc" tlsverify "$1" --port "$P" --dns-server "127.0.0.1:$nsd_port" "${@:2}" 2>&1; }
+out=$(tv enf.sealpost.test)
+check "tlsverify: the TXT record, the cached policy in force, and the host's STS verdict" \
+  bash -c 'grep -q "^MTA-STS: _mta-sts.enf.sealpost.test: v=STSv1, id 1; id 1 unchanged; the cached policy (id 1) applies" <<<"$1" &&
+    grep -q "policy in force: id 1 (from the cache)" <<<"$1" && grep -q "  result:     verified" <<<"$1" &&
+    grep -q "Verdict: every host verified" <<<"$1"' _ "$out"
+tv nomx.sealpost.test > /dev/null
+check "… a host the enforced policy leaves out: not verified (exit 1), stage sts-mx" \
+  bash -c '[ "$1" -eq 1 ] && grep -q "Outcome: stage sts-mx, next-host\|Outcome: stage sts-mx, deferred" <<<"$2"' _ $? "$(tv nomx.sealpost.test)"
+check "… --mta-sts off: the policy is not looked up" bash -c '! grep -q "^MTA-STS" <<<"$1"' _ "$(tv enf.sealpost.test --mta-sts off)"
+
 # --- the background refresh and its alert ------------------------------------------------------
 refreshes=$(count_log 'debug tls: mta-sts: testing.sealpost.test: refreshed policy id 1')
 check "background refresh: the short-lived policy is refetched before it expires" \
