@@ -65,5 +65,42 @@ TEST(StsCacheFile, RoundTripAndDamage) {
   }
 }
 
+TEST(StsCacheAfterFetch, ANewPolicyReplacesTheEntryAFailureIsRememberedBesideTheOld) {
+  const StsCacheEntry old{.id = "a", .policy = "old", .fetched_at = 100, .max_age = 1000, .failed_id = "x", .failed_at = 50};
+  const auto fresh = after_sts_fetch(old, "b", StsFetched{.policy = "new", .max_age = 86400}, 500);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->id, "b");
+  EXPECT_EQ(fresh->policy, "new");
+  EXPECT_EQ(fresh->fetched_at, 500);
+  EXPECT_EQ(fresh->max_age, 86400u);
+  EXPECT_EQ(fresh->failed_id, "");
+  const auto failed = after_sts_fetch(old, "b", std::nullopt, 500);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->id, "a") << "RFC 8461 §5.1: the old policy stays until it expires";
+  EXPECT_EQ(failed->policy, "old");
+  EXPECT_EQ(failed->fetched_at, 100) << "a failed fetch never extends the old policy";
+  EXPECT_EQ(failed->failed_id, "b");
+  EXPECT_EQ(failed->failed_at, 500);
+  EXPECT_FALSE(after_sts_fetch(std::nullopt, "b", std::nullopt, 500)) << "nothing to keep";
+}
+
+TEST(StsCacheRefresh, DailyOrAtHalfTheMaxAgeWithJitterNotRightAfterAFailure) {
+  const StsCacheEntry day{.id = "a", .policy = "p", .fetched_at = 0, .max_age = 604800, .failed_id = {}, .failed_at = 0};
+  EXPECT_FALSE(sts_refresh_due(day, 86399, 0));
+  EXPECT_TRUE(sts_refresh_due(day, 86400, 0));
+  EXPECT_FALSE(sts_refresh_due(day, 86400, 600)) << "the jitter delays it";
+  EXPECT_TRUE(sts_refresh_due(day, 87000, 600));
+  const StsCacheEntry hour{.id = "a", .policy = "p", .fetched_at = 0, .max_age = 3600, .failed_id = {}, .failed_at = 0};
+  EXPECT_TRUE(sts_refresh_due(hour, 1800, 0)) << "half of a short max_age";
+  EXPECT_FALSE(sts_refresh_due(hour, 1799, 0));
+  EXPECT_FALSE(sts_refresh_due(hour, 2159, 3000)) << "the jitter bounded by a tenth of max_age";
+  EXPECT_TRUE(sts_refresh_due(hour, 2160, 3000));
+  StsCacheEntry failed = day;
+  failed.failed_id = "b";
+  failed.failed_at = 90000;
+  EXPECT_FALSE(sts_refresh_due(failed, 90000 + kStsRetryAfterFailure - 1, 0));
+  EXPECT_TRUE(sts_refresh_due(failed, 90000 + kStsRetryAfterFailure, 0));
+}
+
 }  // namespace
 }  // namespace sealpost::policy

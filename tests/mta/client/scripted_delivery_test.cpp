@@ -85,21 +85,46 @@ TEST_F(Scripted, FailedHandshakeRetriesInClearOnANewConnectionOnlyWhenPreferred)
 // DANE-MTA-STS.md §0: where DANE made TLS mandatory on the host (usable or unusable TLSA), a
 // failed handshake is a failed host, never a clear retry, and a server without STARTTLS gets no
 // mail, whatever the setting.
-SessionResult session_under_dane(const SessionContext& context, asio::io_context& io, std::uint16_t port, policy::DaneState state,
-                                 const Envelope& envelope) {
+SessionResult session_with(const SessionContext& context, asio::io_context& io, std::uint16_t port, const Envelope& envelope,
+                           const std::function<void(SessionRequest&)>& configure) {
   SessionRequest req{.target = {.host = "mx.dane.test", .address = asio::ip::make_address("127.0.0.40"), .port = port},
                      .setting = TlsSetting::kPreferred,
                      .facts = {.recipient_domain = "dane.test", .mx_host = "mx.dane.test"},
                      .envelope = &envelope};
-  req.dane.state = state;
-  req.dane.trace.state = state;
-  req.dane.trace.tlsa_base = "mx.dane.test";
+  configure(req);
   std::optional<SessionResult> out;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> { out = co_await run_session(context, std::move(req)); }, asio::detached);
   io.restart();
   io.run();
   return std::move(*out);
+}
+
+SessionResult session_under_dane(const SessionContext& context, asio::io_context& io, std::uint16_t port, policy::DaneState state,
+                                 const Envelope& envelope) {
+  return session_with(context, io, port, envelope, [&](SessionRequest& req) {
+    req.dane.state = state;
+    req.dane.trace.state = state;
+    req.dane.trace.tlsa_base = "mx.dane.test";
+  });
+}
+
+// DANE-MTA-STS.md §0, §2 rule 8: the same for an enforced MTA-STS policy that covers the host;
+// under a testing policy the setting decides and the trace says what would have failed.
+SessionResult session_under_sts(const SessionContext& context, asio::io_context& io, std::uint16_t port, bool enforced,
+                                const std::vector<std::string>& mx, const Envelope& envelope) {
+  return session_with(context, io, port, envelope, [&](SessionRequest& req) {
+    policy::StsInForce f{.domain = "dane.test",
+                         .id = "1",
+                         .policy = {.mode = enforced ? policy::StsMode::kEnforce : policy::StsMode::kTesting,
+                                    .max_age = 86400,
+                                    .mx = mx,
+                                    .lines = {}},
+                         .fetched_at = 0,
+                         .enforce = enforced,
+                         .origin = "cache"};
+    req.sts = policy::start_sts_trace(f, req.target.host, 0);
+  });
 }
 
 TEST_F(Scripted, DaneMakesTlsMandatoryNoClearRetryNoClearText) {
@@ -129,6 +154,50 @@ TEST_F(Scripted, DaneMakesTlsMandatoryNoClearRetryNoClearText) {
     EXPECT_NE(r.reason.find("(DANE: "), std::string::npos) << r.reason;
     EXPECT_EQ(plain.transcripts(1).at(0).find("MAIL"), std::string::npos) << "mail in clear where DANE required TLS";
   }
+}
+
+TEST_F(Scripted, AnEnforcedStsPolicyMakesTlsMandatoryATestingOneOnlyRecords) {
+  envelope_ = {.from = "sender@client.sealpost.test", .recipients = {"rcpt@dane.test"}, .content = "Subject: t\r\n\r\nbody\r\n"};
+  const auto broken_tls = [](ScriptedPeer& p) {
+    if (!test::greet(p) || !p.line()) return;
+    p.send("220 2.0.0 go ahead\r\n");
+    p.raw();
+    p.send("this is not a TLS record\r\n");
+  };
+  {
+    test::ScriptedSmtpServer broken("127.0.0.40", broken_tls);
+    const auto r = session_under_sts(context_, io_, broken.port(), true, {"mx.dane.test"}, envelope_);
+    EXPECT_EQ(r.verdict, HostVerdict::kDefer) << r.reason;
+    EXPECT_EQ(r.status, "4.7.5");
+    EXPECT_FALSE(r.outcome.fallback_plaintext);
+    ASSERT_TRUE(r.outcome.mta_sts);
+    EXPECT_EQ(r.outcome.mta_sts->result, policy::StsResult::kStarttls);
+  }
+  {
+    test::ScriptedSmtpServer plain("127.0.0.40", [](ScriptedPeer& p) {
+      if (!test::greet(p)) return;
+      accept_mail(p);
+    });
+    const auto r = session_under_sts(context_, io_, plain.port(), true, {"*.dane.test"}, envelope_);
+    EXPECT_EQ(r.verdict, HostVerdict::kDefer);
+    EXPECT_EQ(r.status, "4.7.4");
+    EXPECT_NE(r.reason.find("(MTA-STS: enforce)"), std::string::npos) << r.reason;
+    EXPECT_EQ(plain.transcripts(1).at(0).find("MAIL"), std::string::npos) << "mail in clear under an enforced policy";
+    EXPECT_EQ(r.outcome.mta_sts->reason, "no TLS session with mx.dane.test[127.0.0.40] (STARTTLS refused)");
+  }
+  {
+    test::ScriptedSmtpServer broken("127.0.0.40", broken_tls);
+    const auto r = session_under_sts(context_, io_, broken.port(), false, {"mx.dane.test"}, envelope_);
+    EXPECT_EQ(r.verdict, HostVerdict::kRetryInClear) << "testing: the preferred setting decides";
+    EXPECT_FALSE(r.outcome.mta_sts->enforced);
+    EXPECT_EQ(r.outcome.mta_sts->result, policy::StsResult::kStarttls);
+  }
+  // Outside the patterns: refused before connecting (nothing listens on port 9).
+  const auto r = session_under_sts(context_, io_, 9, true, {"other.dane.test"}, envelope_);
+  EXPECT_EQ(r.verdict, HostVerdict::kDefer);
+  EXPECT_EQ(r.outcome.stage, "sts-mx");
+  EXPECT_EQ(r.status, "4.7.5");
+  EXPECT_EQ(r.outcome.mta_sts->result, policy::StsResult::kMxMismatch);
 }
 
 TEST_F(Scripted, ServerClosingMidDataDefers) {
