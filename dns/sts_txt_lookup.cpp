@@ -1,6 +1,7 @@
 // See sts_txt_lookup.h.
 #include "dns/sts_txt_lookup.h"
 
+#include "dns/policy_txt_lookup.h"
 #include "policy/mta_sts.h"
 
 namespace sealpost::dns {
@@ -14,15 +15,7 @@ void lookup_sts_txt(Resolver& resolver, const std::string& domain, std::function
     if (r.status == LookupStatus::kNotFound) {
       return done({.answer = StsTxtAnswer::kNone, .id = {}, .reason = "no TXT record at " + name + " (" + r.reason + ")"});
     }
-    std::vector<std::string> records;
-    for (const auto& rr : r.records) {
-      const auto* strings = std::get_if<std::vector<std::string>>(&rr.data);
-      if (!strings) continue;
-      std::string joined;  // RFC 8461 §3.1: the strings of one record are concatenated
-      for (const auto& s : *strings) joined += s;
-      records.push_back(std::move(joined));
-    }
-    auto txt = policy::parse_sts_txt(records);
+    auto txt = policy::parse_sts_txt(joined_txt_records(r));
     if (!txt) return done({.answer = StsTxtAnswer::kInvalid, .id = {}, .reason = name + ": " + txt.error().message});
     if (!*txt) return done({.answer = StsTxtAnswer::kNone, .id = {}, .reason = "no v=STSv1 record at " + name});
     done({.answer = StsTxtAnswer::kFound, .id = (*txt)->id, .reason = name + ": v=STSv1, id " + (*txt)->id});

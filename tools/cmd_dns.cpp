@@ -9,8 +9,11 @@
 #include "asio/asio.h"
 #include "dns/cares_transport.h"
 #include "dns/mx_lookup.h"
+#include "dns/policy_txt_lookup.h"
 #include "dns/ptr_lookup.h"
 #include "policy/domain_name.h"
+#include "policy/mta_sts.h"
+#include "policy/tlsrpt_txt.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -124,7 +127,30 @@ int print_ptr(dns::PtrResult r, const policy::IpAddress& ip, bool as_json) {
   return exit_for(r.status);
 }
 
+// What a policy-announcing TXT name says (RFC 8461 §3.1, RFC 8460 §3), as delivery reads it;
+// nothing for other names.
+std::optional<std::string> policy_view(const dns::LookupResult& r, const std::string& name) {
+  const std::string n = dns::canonical(name);
+  const auto records = dns::joined_txt_records(r);
+  if (n.starts_with("_smtp._tls.")) {
+    auto t = policy::parse_tlsrpt_txt(records);
+    if (!t) return "TLS-RPT (RFC 8460 §3): invalid: " + t.error().message;
+    if (!*t) return "TLS-RPT (RFC 8460 §3): no v=TLSRPTv1 record";
+    std::string rua;
+    for (const auto& u : (*t)->rua) rua += (rua.empty() ? "" : ", ") + policy::escape_for_display(u);
+    return "TLS-RPT (RFC 8460 §3): reports go to " + rua;
+  }
+  if (n.starts_with("_mta-sts.")) {
+    auto t = policy::parse_sts_txt(records);
+    if (!t) return "MTA-STS (RFC 8461 §3.1): invalid: " + t.error().message;
+    if (!*t) return "MTA-STS (RFC 8461 §3.1): no v=STSv1 record";
+    return "MTA-STS (RFC 8461 §3.1): a policy is published, id " + (*t)->id;
+  }
+  return std::nullopt;
+}
+
 int print_records(const dns::LookupResult& r, const std::string& name, dns::RrType type, bool as_json) {
+  const auto view = type == dns::RrType::kTxt && r.status == dns::LookupStatus::kFound ? policy_view(r, name) : std::nullopt;
   json records = json::array();
   std::vector<std::string> lines;
   for (const auto& rr : r.records) {
@@ -154,7 +180,8 @@ int print_records(const dns::LookupResult& r, const std::string& name, dns::RrTy
                       {"canonical_name", r.canonical_name},
                       {"authenticated", r.authenticated},
                       {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
-                      {"records", records}}
+                      {"records", records},
+                      {"policy", view ? json(*view) : json(nullptr)}}
                      .dump(2, ' ', false, json::error_handler_t::replace)
               << "\n";
     return exit_for(r.status);
@@ -165,6 +192,7 @@ int print_records(const dns::LookupResult& r, const std::string& name, dns::RrTy
     std::cout << "  via CNAME " << r.canonical_name << "\n";
   if (!r.reason.empty()) std::cout << "  " << r.reason << "\n";
   for (const auto& l : lines) std::cout << "  " << l << "\n";
+  if (view) std::cout << "  " << *view << "\n";
   return exit_for(r.status);
 }
 

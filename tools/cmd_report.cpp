@@ -251,12 +251,21 @@ int cmd_report(const Context& ctx, const std::vector<std::string>& argv) {
     o.contact = args->get("contact").value_or(o.contact);
     if (const auto at = o.contact.rfind('@'); at != std::string::npos) o.sender = o.contact.substr(at + 1);
     const auto reports = mta::render_tlsrpt(report, o);
+    // Where each report goes (RFC 8460 §3 rua, as delivery found it): an index beside them,
+    // one line per report: its file name, then its URIs, tab-separated.
+    std::string index;
     for (const auto& r : reports) {
       std::ofstream out(fs::path(*dir) / r.name);
       out << r.json;
       if (!out) return fail(kCmd, (fs::path(*dir) / r.name).string() + ": cannot write");
+      index += r.name;
+      for (const auto& u : r.rua) index += "\t" + u;
+      index += "\n";
     }
-    std::cout << "wrote " << reports.size() << " RFC 8460 report(s) to " << *dir << "\n";
+    std::ofstream out(fs::path(*dir) / "rua.tsv");
+    out << index;
+    if (!out) return fail(kCmd, (fs::path(*dir) / "rua.tsv").string() + ": cannot write");
+    std::cout << "wrote " << reports.size() << " RFC 8460 report(s) to " << *dir << " (where each goes: rua.tsv)\n";
     wrote = true;
   }
   if (auto file = args->get("html")) {

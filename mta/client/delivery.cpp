@@ -187,6 +187,7 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
     // Every connection attempt: its record to the sink, its result to the list.
     const auto record = [&](SessionResult session) {
       session.outcome.destconfig_entry = req.destconfig_entry;
+      session.outcome.tlsrpt_rua = req.tlsrpt_rua;
       if (sink) sink(session.outcome);
       result.attempts.push_back(std::move(session));
       return result.attempts.back().verdict;

@@ -45,6 +45,9 @@ struct DeliveryRequest {
   // (mta/queue keeps the cache); applied to each MX host that DANE does not decide. Never set
   // for a route that names its hosts.
   std::optional<policy::StsInForce> sts;
+  // RFC 8460 §3: where the recipient domain wants TLS reports (its _smtp._tls rua URIs), copied
+  // into every outcome record for `sealpost report --tlsrpt`.
+  std::vector<std::string> tlsrpt_rua;
 };
 
 struct DeliveryResult {

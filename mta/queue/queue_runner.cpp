@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "dns/policy_txt_lookup.h"
+#include "mta/client/await_lookup.h"
 #include "mta/client/delivery.h"
 #include "policy/stage_decision.h"
 #include "policy/time_format.h"
@@ -232,8 +234,15 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     // MTA-STS (RFC 8461 §3.4): the recipient domain's policy, for MX deliveries only (a route
     // naming its hosts is the operator's choice of host and TLS).
     std::optional<policy::StsInForce> sts;
+    std::vector<std::string> rua;
     if (!route || route->use_dns()) {
       sts = co_await sts_.for_delivery(pol.session, *resolver_, domain, dest.mta_sts, pol.relay.mta_sts_port);
+      // RFC 8460 §3: where this domain wants its TLS reports, recorded with each outcome.
+      if (dest.tls != policy::TlsSetting::kNo && !policy::IpAddress::parse(domain)) {
+        auto found = co_await await_lookup<dns::TlsRptResult>(
+            [&](auto answer) { dns::lookup_tlsrpt_txt(*resolver_, domain, std::move(answer)); });
+        rua = std::move(found.rua);
+      }
     }
     // destconfig max_recipients_per_message: larger lists go as several transactions.
     for (std::size_t first = 0; first < all_rcpts.size(); first += dest.max_recipients_per_message) {
@@ -262,7 +271,8 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
                               .dane = dest.dane,
                               .dane_insecure_mx = dest.dane_insecure_mx,
                               .dnssec_trusted = pol.relay.dnssec_trust_ad,
-                              .sts = sts};
+                              .sts = sts,
+                              .tlsrpt_rua = rua};
       if (route) request.route = *route;
       OutcomeSink sink = [this, &id](const TlsOutcome& o) {
         if (!outcome_) return;

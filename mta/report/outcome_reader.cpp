@@ -224,6 +224,8 @@ Result<TlsOutcome> parse_outcome_line(std::string_view line) {
     if (!t) return t.error();
     r.dane = std::move(*t);
   }
+  // Written only where the domain publishes a TLS-RPT record.
+  if (j.contains("tlsrpt_rua") && !string_list(j, "tlsrpt_rua", r.tlsrpt_rua, e)) return Error{e};
   // Written only where an MTA-STS policy applied.
   if (const auto m = j.find("mta_sts"); m != j.end()) {
     auto t = mta_sts(*m);

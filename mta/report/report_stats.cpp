@@ -183,7 +183,9 @@ void Report::add(const TlsOutcome& r) {
 
   const auto type = tlsrpt_result_type(r);
   if (!type && !encrypted(r)) return;  // no TLS was tried here: not a TLS-RPT session
-  TlsRptCounts& t = tlsrpt_[{r.recipient_domain, day}].policies[tlsrpt_policy(r)];
+  TlsRptDay& rpt = tlsrpt_[{r.recipient_domain, day}];
+  if (!r.tlsrpt_rua.empty()) rpt.rua = r.tlsrpt_rua;
+  TlsRptCounts& t = rpt.policies[tlsrpt_policy(r)];
   if (type) {
     ++t.failed;
     ++t.failures[{.result_type = *type, .mx_host = r.host, .ip = r.ip, .reason_code = tlsrpt_reason_code(r)}];

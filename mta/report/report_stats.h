@@ -70,6 +70,7 @@ struct TlsRptCounts {
 };
 struct TlsRptDay {
   std::map<TlsRptPolicy, TlsRptCounts> policies;
+  std::vector<std::string> rua;  // where the domain wants its reports, as last seen that day
 };
 
 struct MalformedLine {

@@ -41,7 +41,8 @@ std::vector<TlsRptFile> render_tlsrpt(const Report& report, const TlsRptOptions&
                     {"report-id", start + "_" + domain + "@" + o.sender},
                     {"policies", policies}};
     out.push_back({.name = o.sender + "!" + domain + "!" + std::to_string(begin) + "!" + std::to_string(begin + 86400) + ".json",
-                   .json = r.dump(2, ' ', false, json::error_handler_t::replace) + "\n"});
+                   .json = r.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                   .rua = day.rua});
   }
   return out;
 }

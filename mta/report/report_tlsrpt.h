@@ -24,6 +24,7 @@ struct TlsRptOptions {
 struct TlsRptFile {
   std::string name;  // §5.3
   std::string json;
+  std::vector<std::string> rua;  // the domain's _smtp._tls rua URIs (§3), as delivery recorded them; empty: unknown
 };
 
 std::vector<TlsRptFile> render_tlsrpt(const Report& report, const TlsRptOptions& options);

@@ -90,6 +90,7 @@ std::string to_json_line(const TlsOutcome& o) {
   };
   if (o.dane) j["dane"] = dane_to_json(*o.dane);
   if (o.mta_sts) j["mta_sts"] = sts_to_json(*o.mta_sts);
+  if (!o.tlsrpt_rua.empty()) j["tlsrpt_rua"] = o.tlsrpt_rua;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "policy/dane.h"
 #include "policy/stage_decision.h"
@@ -98,6 +99,8 @@ struct TlsOutcome {
   std::optional<policy::DaneTrace> dane;
   // Whenever an MTA-STS policy applied to the recipient domain (policy/sts_host.h).
   std::optional<policy::StsTrace> mta_sts;
+  // The recipient domain's TLS-RPT rua URIs (RFC 8460 §3), when it publishes them.
+  std::vector<std::string> tlsrpt_rua;
   bool fallback_plaintext = false;
   OutcomeResult result = OutcomeResult::kDeferred;
   std::string status;  // enhanced status code, when there is one

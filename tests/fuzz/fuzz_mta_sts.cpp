@@ -1,5 +1,6 @@
 // Fuzz target: MTA-STS policy bodies, _mta-sts TXT records (policy/mta_sts.h, RFC 8461
-// §3.1–3.2) and policy cache files (policy/sts_cache.h). Untrusted: every byte an HTTPS server or a DNS answer sends. Invariants:
+// §3.1–3.2), policy cache files (policy/sts_cache.h) and _smtp._tls TXT records
+// (policy/tlsrpt_txt.h, RFC 8460 §3). Untrusted: every byte an HTTPS server or a DNS answer sends. Invariants:
 // no crash; a parsed policy keeps its bounds (max_age, pattern count, mx unless mode none) and every pattern it keeps matches a
 // host made from it.
 #include <cstdint>
@@ -9,6 +10,7 @@
 
 #include "policy/mta_sts.h"
 #include "policy/sts_cache.h"
+#include "policy/tlsrpt_txt.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sealpost::policy;
@@ -36,6 +38,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (auto t = parse_sts_txt(records); t && *t) {
     if ((*t)->id.empty() || (*t)->id.size() > kMaxStsIdLength) std::abort();
+  }
+  if (auto t = parse_tlsrpt_txt(records); t && *t) {
+    if ((*t)->rua.empty() || (*t)->rua.size() > kMaxTlsRptUris) std::abort();
+    for (const auto& u : (*t)->rua) {
+      if (u.size() > kMaxTlsRptUriLength || !(u.starts_with("mailto:") || u.starts_with("https://"))) std::abort();
+      if (u.find(',') != std::string::npos || u.find(' ') != std::string::npos) std::abort();
+    }
   }
   return 0;
 }

@@ -30,6 +30,7 @@ sts_zone() {  # the id of change.sealpost.test's TXT record
     for d in enf mism nomx nocert testing strict off change s404 s301 wrongname big; do
       printf 'mta-sts.%s IN A 127.0.0.50\n_mta-sts.%s IN TXT "v=STSv1; id=%s"\n' "$d" "$d" "$([ "$d" = change ] && echo "$1" || echo 1)"
     done
+    printf '_smtp._tls.enf IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@enf.sealpost.test"\n'
     printf 'enf IN MX 10 mx-name.mail.test.\nmism IN MX 10 plain.mail.test.\nmism IN MX 20 mx-name.mail.test.\n'
     printf 'nomx IN MX 10 plain.mail.test.\nnocert IN MX 10 mx-other.mail.test.\ntesting IN MX 10 plain.mail.test.\n'
     printf 'strict IN MX 10 plain.mail.test.\noff IN MX 10 plain.mail.test.\nchange IN MX 10 mx-name.mail.test.\n'
@@ -251,6 +252,8 @@ check "… a certificate without the MX name: certificate-host-mismatch" \
   bash -c 'grep -q "\"result-type\": \"certificate-host-mismatch\"" <<<"$1"' _ "$(rpt nocert.sealpost.test)"
 check "… a verified session counts as successful under its sts policy" \
   bash -c 'grep -q "\"policy-type\": \"sts\"" <<<"$1" && grep -q "\"total-successful-session-count\": [1-9]" <<<"$1"' _ "$(rpt enf.sealpost.test)"
+check "… where the reports go: the domain's _smtp._tls rua, recorded by delivery (rua.tsv)" \
+  grep -qE "^[^!]+!enf.sealpost.test![0-9]+![0-9]+.json	mailto:tlsrpt@enf.sealpost.test$" "$work/rpt/rua.tsv"
 check "… a failed fetch: no-policy-found with sts-policy-fetch-error / sts-webpki-invalid" \
   bash -c 'grep -q "\"result-type\": \"sts-policy-fetch-error\"" <<<"$1" && grep -q "\"policy-type\": \"no-policy-found\"" <<<"$1" && grep -q "\"result-type\": \"sts-webpki-invalid\"" <<<"$2"' \
   _ "$(rpt s404.sealpost.test)" "$(rpt wrongname.sealpost.test)"

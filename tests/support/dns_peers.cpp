@@ -69,6 +69,9 @@ txt      IN TXT "v=spf1 -all" "second string"
 _mta-sts.sts IN TXT "v=STSv1; " "id=20261201T1;"
 _mta-sts.sts IN TXT "v=spf1 -all"
 _mta-sts.s404 IN TXT "v=STSv1; id=gone1"
+; TLS-RPT discovery (RFC 8460 §3): two URIs; and a record whose only URI has another scheme
+_smtp._tls.sts IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@sts.sealpost.test," "https://report.sealpost.test/v1"
+_smtp._tls.bad IN TXT "v=TLSRPTv1;rua=ftp://report.sealpost.test/"
 ; MTA-STS policy hosts: one HTTPS server on 127.0.0.50 (tests/sts/mta-sts-fetch.sh)
 mta-sts.sts IN A 127.0.0.50
 mta-sts.crlf IN A 127.0.0.50

@@ -15,6 +15,9 @@ run dns ptr 127.0.0.60 "${nsd[@]}" --json
 run dns ptr 2001:db8::25 "${nsd[@]}"
 run dns tlsa _25._tcp.mx-a.sealpost.test "${nsd[@]}"
 run dns txt txt.sealpost.test "${nsd[@]}" --json
+run dns txt _smtp._tls.sts.sealpost.test "${nsd[@]}"
+run dns txt _smtp._tls.bad.sealpost.test "${nsd[@]}"
+run dns txt _mta-sts.sts.sealpost.test "${nsd[@]}" --json
 run dns a x.broken.test "${nsd[@]}"
 run dns a example.org "${nsd[@]}"
 run dns mx signed.test --server "127.0.0.1:$UNBOUND_PORT"
