@@ -157,9 +157,9 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   c.dnssec_trust_ad = *dnssec == "trust-ad";
 
   SEALPOST_TRY(delivery, section("delivery"));
-  if (auto s = toml_reader::check_keys(
-          source, **delivery, "[delivery]",
-          {"smtp_port", "retry_seconds", "lifetime_seconds", "max_deliveries", "mta_sts_port", "mta_sts_refresh_seconds"});
+  if (auto s = toml_reader::check_keys(source, **delivery, "[delivery]",
+                                       {"smtp_port", "retry_seconds", "lifetime_seconds", "max_deliveries", "mta_sts_port",
+                                        "mta_sts_refresh_seconds", "mta_sts_timeout_seconds"});
       !s) {
     return s.error();
   }
@@ -170,6 +170,8 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   SEALPOST_TRY(sts_refresh,
                number(source, **delivery, "delivery", "mta_sts_refresh_seconds", c.mta_sts_refresh_seconds, 1, 24 * 3600));
   c.mta_sts_refresh_seconds = static_cast<std::uint32_t>(*sts_refresh);
+  SEALPOST_TRY(sts_timeout, number(source, **delivery, "delivery", "mta_sts_timeout_seconds", c.mta_sts_timeout_seconds, 1, 60));
+  c.mta_sts_timeout_seconds = static_cast<std::uint32_t>(*sts_timeout);
   if (const toml::node* r = (*delivery)->get("retry_seconds")) {
     const toml::array* a = r->as_array();
     if (!a || a->empty()) return Error{at(source, *r) + "[delivery] retry_seconds must be a list of seconds"};

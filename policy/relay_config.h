@@ -47,6 +47,7 @@ struct RelayConfig {
   // the background refresh looks for cached policies due a refetch (sts_cache.h).
   std::uint16_t mta_sts_port = 443;
   std::uint32_t mta_sts_refresh_seconds = 3600;
+  std::uint32_t mta_sts_timeout_seconds = 60;  // for a whole policy fetch (RFC 8461 §3.3: at most a minute)
 
   std::string trust_directory = "trust";  // relative paths are relative to the config's directory
   bool system_trust = true;

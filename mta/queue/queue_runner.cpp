@@ -29,6 +29,10 @@ std::string destination_name(const QueueConfig& config, const std::string& domai
   return route && !route->use_dns() ? "[" + policy::describe(*route) + "]" : domain;
 }
 
+StsFetchSettings sts_fetch_settings(const policy::RelayConfig& relay) {
+  return {.port = relay.mta_sts_port, .timeout = std::chrono::seconds(relay.mta_sts_timeout_seconds)};
+}
+
 }  // namespace
 
 QueueRunner::QueueRunner(asio::io_context& io, Spool spool, std::shared_ptr<dns::Resolver> resolver, std::shared_ptr<LogSink> log,
@@ -149,7 +153,7 @@ void QueueRunner::refresh_sts_when_due() {
   asio::co_spawn(
       io_,
       [self = shared_from_this(), config = config_]() -> asio::awaitable<void> {
-        co_await self->sts_.refresh_due(config->session, *self->resolver_, config->relay.mta_sts_port);
+        co_await self->sts_.refresh_due(config->session, *self->resolver_, sts_fetch_settings(config->relay));
         self->sts_refreshing_ = false;
       },
       asio::detached);
@@ -236,7 +240,7 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     std::optional<policy::StsInForce> sts;
     std::vector<std::string> rua;
     if (!route || route->use_dns()) {
-      sts = co_await sts_.for_delivery(pol.session, *resolver_, domain, dest.mta_sts, pol.relay.mta_sts_port);
+      sts = co_await sts_.for_delivery(pol.session, *resolver_, domain, dest.mta_sts, sts_fetch_settings(pol.relay));
       // RFC 8460 §3: where this domain wants its TLS reports, recorded with each outcome.
       if (dest.tls != policy::TlsSetting::kNo && !policy::IpAddress::parse(domain)) {
         auto found = co_await await_lookup<dns::TlsRptResult>(

@@ -16,7 +16,7 @@ std::int64_t unix_now() {
 }  // namespace
 
 asio::awaitable<StsDiscovery> StsPolicies::discover(const SessionContext& ctx, dns::Resolver& resolver, const std::string& domain,
-                                                    bool refresh, std::uint16_t port) {
+                                                    bool refresh, StsFetchSettings fetch) {
   // One discovery per domain at a time: the others wait for it and then read what it stored.
   while (busy_.contains(domain)) {
     const auto timer = busy_[domain];
@@ -45,8 +45,8 @@ asio::awaitable<StsDiscovery> StsPolicies::discover(const SessionContext& ctx, d
                               .force_fetch = refresh,
                               .fetch_always = false,
                               .never_fetch = false,
-                              .port = port,
-                              .timeout = kStsFetchTimeout};
+                              .port = fetch.port,
+                              .timeout = fetch.timeout};
   StsDiscovery d = co_await discover_sts(ctx, resolver, std::move(request));
   if (d.txt.answer == policy::StsTxtAnswer::kDnsError) ++counters_.dns_errors;
   if (d.plan.action == policy::StsAction::kFetch) {
@@ -72,13 +72,13 @@ asio::awaitable<StsDiscovery> StsPolicies::discover(const SessionContext& ctx, d
 
 asio::awaitable<std::optional<policy::StsInForce>> StsPolicies::for_delivery(const SessionContext& ctx, dns::Resolver& resolver,
                                                                              std::string domain, policy::StsSetting setting,
-                                                                             std::uint16_t port) {
+                                                                             StsFetchSettings fetch) {
   if (setting == policy::StsSetting::kOff || policy::IpAddress::parse(domain)) co_return std::nullopt;
-  const StsDiscovery d = co_await discover(ctx, resolver, domain, /*refresh=*/false, port);
+  const StsDiscovery d = co_await discover(ctx, resolver, domain, /*refresh=*/false, fetch);
   co_return sts_in_force(d, setting);
 }
 
-asio::awaitable<void> StsPolicies::refresh_due(const SessionContext& ctx, dns::Resolver& resolver, std::uint16_t port) {
+asio::awaitable<void> StsPolicies::refresh_due(const SessionContext& ctx, dns::Resolver& resolver, StsFetchSettings fetch) {
   const std::int64_t now = unix_now();
   for (const auto& [domain, entry] : store_.list()) {
     // Jitter per domain (up to an hour), so that policies cached together are not refetched together.
@@ -87,7 +87,7 @@ asio::awaitable<void> StsPolicies::refresh_due(const SessionContext& ctx, dns::R
     // warm); older ones wait for a delivery, so that a domain no longer written to is let go.
     const std::int64_t expiry = entry ? entry->fetched_at + static_cast<std::int64_t>(entry->max_age) : 0;
     if (!entry || now > expiry + policy::kStsRefreshEvery || !policy::sts_refresh_due(*entry, now, jitter)) continue;
-    (void)co_await discover(ctx, resolver, domain, /*refresh=*/true, port);
+    (void)co_await discover(ctx, resolver, domain, /*refresh=*/true, fetch);
   }
 }
 

@@ -23,6 +23,12 @@
 
 namespace sealpost::mta {
 
+// Where and how long a policy fetch may take ([delivery] mta_sts_port, mta_sts_timeout_seconds).
+struct StsFetchSettings {
+  std::uint16_t port = 443;
+  std::chrono::milliseconds timeout = kStsFetchTimeout;
+};
+
 class StsPolicies {
  public:
   struct Counters {
@@ -34,9 +40,9 @@ class StsPolicies {
   // The policy in force for a delivery to `domain` (nothing when none applies or `setting` is off).
   boost::asio::awaitable<std::optional<policy::StsInForce>> for_delivery(const SessionContext& context, dns::Resolver& resolver,
                                                                          std::string domain, policy::StsSetting setting,
-                                                                         std::uint16_t port);
+                                                                         StsFetchSettings fetch);
   // Refetches every cached policy that is due; one pass.
-  boost::asio::awaitable<void> refresh_due(const SessionContext& context, dns::Resolver& resolver, std::uint16_t port);
+  boost::asio::awaitable<void> refresh_due(const SessionContext& context, dns::Resolver& resolver, StsFetchSettings fetch);
 
   const Counters& counters() const { return counters_; }
   const StsPolicyStore& store() const { return store_; }
@@ -45,7 +51,7 @@ class StsPolicies {
   // Discovery for one domain with its cache, the cache saved; nothing while the domain's store
   // file cannot be read (the reason is logged and the file replaced by the next fetch).
   boost::asio::awaitable<StsDiscovery> discover(const SessionContext& context, dns::Resolver& resolver, const std::string& domain,
-                                                bool refresh, std::uint16_t port);
+                                                bool refresh, StsFetchSettings fetch);
 
   StsPolicyStore store_;
   std::shared_ptr<LogSink> log_;

@@ -114,7 +114,7 @@ leaf ptr-host ptr-host.mail.test 'DNS:ptr-host.mail.test'
 leaf submission smtp.mail.test 'DNS:smtp.mail.test,DNS:smtps.mail.test'
 # MTA-STS policy hosts (tests/sts/mta-sts-fetch.sh, tests/relay/relay-mta-sts-e2e.sh, relay-dane-e2e.sh);
 # mta-sts.wrongname is left out on purpose.
-leaf mta-sts mta-sts.sts.sealpost.test 'DNS:mta-sts.sts.sealpost.test,DNS:mta-sts.crlf.sealpost.test,DNS:mta-sts.s404.sealpost.test,DNS:mta-sts.s301.sealpost.test,DNS:mta-sts.ctype.sealpost.test,DNS:mta-sts.big.sealpost.test,DNS:mta-sts.invalid.sealpost.test,DNS:mta-sts.slow.sealpost.test,DNS:mta-sts.enf.sealpost.test,DNS:mta-sts.mism.sealpost.test,DNS:mta-sts.nomx.sealpost.test,DNS:mta-sts.nocert.sealpost.test,DNS:mta-sts.testing.sealpost.test,DNS:mta-sts.strict.sealpost.test,DNS:mta-sts.off.sealpost.test,DNS:mta-sts.change.sealpost.test,DNS:mta-sts.both.mail.test'
+leaf mta-sts mta-sts.sts.sealpost.test 'DNS:mta-sts.sts.sealpost.test,DNS:mta-sts.crlf.sealpost.test,DNS:mta-sts.s404.sealpost.test,DNS:mta-sts.s301.sealpost.test,DNS:mta-sts.ctype.sealpost.test,DNS:mta-sts.big.sealpost.test,DNS:mta-sts.invalid.sealpost.test,DNS:mta-sts.slow.sealpost.test,DNS:mta-sts.enf.sealpost.test,DNS:mta-sts.mism.sealpost.test,DNS:mta-sts.nomx.sealpost.test,DNS:mta-sts.nocert.sealpost.test,DNS:mta-sts.testing.sealpost.test,DNS:mta-sts.strict.sealpost.test,DNS:mta-sts.off.sealpost.test,DNS:mta-sts.change.sealpost.test,DNS:mta-sts.notls.sealpost.test,DNS:mta-sts.both.mail.test'
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out mail-self-signed.key 2>/dev/null
 SAN='DNS:selfsigned.mail.test' at "$issued" openssl req -x509 -new -key mail-self-signed.key \
   -subj "/O=Sealpost Tests/CN=selfsigned.mail.test" -config openssl.cnf -extensions v3_leaf -days 3652 \

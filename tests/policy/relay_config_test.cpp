@@ -38,6 +38,15 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
   c = policy::parse_relay_config("[dns]\nservers = [\"127.0.0.1:53\"]\ndnssec = \"trust-ad\"\n", "f");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_TRUE(c->dnssec_trust_ad);
+  EXPECT_EQ(c->mta_sts_port, 443);
+  EXPECT_EQ(c->mta_sts_refresh_seconds, 3600u);
+  EXPECT_EQ(c->mta_sts_timeout_seconds, 60u);
+  c = policy::parse_relay_config("[delivery]\nmta_sts_port = 8443\nmta_sts_refresh_seconds = 60\nmta_sts_timeout_seconds = 5\n",
+                                 "f");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->mta_sts_port, 8443);
+  EXPECT_EQ(c->mta_sts_refresh_seconds, 60u);
+  EXPECT_EQ(c->mta_sts_timeout_seconds, 5u);
   const std::pair<const char*, const char*> bad[] = {
       {"[server]\nlisten = [\"127.0.0.1\"]\n", "listen"},
       {"[server]\nrelay_networks = [\"10.0.0.1/8\"]\n", "host bits"},
@@ -48,6 +57,9 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
       {"[log]\nlevel = \"loud\"\n", "level"},
       {"[delivery]\n\nretry_seconds = [0]\n", "f:3"},
       {"[dns]\ndnssec = \"on\"\n", "[dns] dnssec must be \"off\" or \"trust-ad\", not \"on\""},
+      {"[delivery]\nmta_sts_timeout_seconds = 61\n", "mta_sts_timeout_seconds"},
+      {"[delivery]\nmta_sts_port = 0\n", "mta_sts_port"},
+      {"[delivery]\nmta_sts_refresh_seconds = 0\n", "mta_sts_refresh_seconds"},
   };
   for (const auto& [text, want] : bad) {
     auto r = policy::parse_relay_config(text, "f");

@@ -27,14 +27,15 @@ mkdir -p "$work/dns" "$work/policies"
 sts_zone() {  # the id of change.sealpost.test's TXT record
   {
     printf '$ORIGIN sealpost.test.\n$TTL 1\n@ IN SOA ns hostmaster %s 3600 900 604800 1\n@ IN NS ns\nns IN A 127.0.0.1\n' "$1"
-    for d in enf mism nomx nocert testing strict off change s404 s301 wrongname big; do
+    for d in enf mism nomx nocert notls testing strict off change s404 s301 wrongname big slow; do
       printf 'mta-sts.%s IN A 127.0.0.50\n_mta-sts.%s IN TXT "v=STSv1; id=%s"\n' "$d" "$d" "$([ "$d" = change ] && echo "$1" || echo 1)"
     done
     printf '_smtp._tls.enf IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@enf.sealpost.test"\n'
     printf 'enf IN MX 10 mx-name.mail.test.\nmism IN MX 10 plain.mail.test.\nmism IN MX 20 mx-name.mail.test.\n'
     printf 'nomx IN MX 10 plain.mail.test.\nnocert IN MX 10 mx-other.mail.test.\ntesting IN MX 10 plain.mail.test.\n'
     printf 'strict IN MX 10 plain.mail.test.\noff IN MX 10 plain.mail.test.\nchange IN MX 10 mx-name.mail.test.\n'
-    for d in s404 s301 wrongname big; do printf '%s IN MX 10 mx-name.mail.test.\n' "$d"; done
+    for d in s404 s301 wrongname big slow; do printf '%s IN MX 10 mx-name.mail.test.\n' "$d"; done
+    printf 'notls IN MX 10 plain.mail.test.\n'
   } > "$work/dns/sealpost.test.zone"
 }
 sts_zone 1
@@ -84,6 +85,7 @@ policy() {  # LABEL MODE MAX_AGE PATTERN…
 }
 for d in enf mism nomx change off; do policy "$d" enforce 86400 mx-name.mail.test; done
 policy nocert enforce 86400 '*.mail.test'
+policy notls enforce 86400 plain.mail.test
 policy strict testing 86400 mx-name.mail.test
 policy testing testing 4 mx-name.mail.test  # a short max_age: the background refresh is due at once
 sts_port=$(free_port 127.0.0.50)
@@ -108,6 +110,7 @@ smtp_port = $P
 retry_seconds = [3600]
 mta_sts_port = $sts_port
 mta_sts_refresh_seconds = 1
+mta_sts_timeout_seconds = 2
 [trust]
 system_bundle = false
 [log]
@@ -165,6 +168,9 @@ deferred "enforce, no MX inside the patterns: deferred 4.7.5" \
 deferred "enforce, the certificate lacks the MX name: deferred 4.7.5" \
   a@nocert.sealpost.test '4.7.5 MTA-STS certificate check failed for mx-other.mail.test\[127.0.0.31\]: the certificate names mx-name.mail.test, not mx-other.mail.test'
 check "… outcome: stage sts, result certificate" outcome_has nocert.sealpost.test '"result":"certificate".*"stage":"sts"'
+deferred "enforce, the listed MX offers no STARTTLS: deferred 4.7.4, never in clear" \
+  a@notls.sealpost.test '4.7.4 TLS is required, but was not offered by plain.mail.test\[127.0.0.38\] \(MTA-STS: enforce\)'
+check "… outcome: result starttls" outcome_has notls.sealpost.test '"result":"starttls".*"stage":"starttls-offer"'
 deferred "testing under mta-sts = enforce-testing: enforced, deferred 4.7.5" \
   a@strict.sealpost.test '4.7.5 MTA-STS policy does not allow plain.mail.test'
 check "no message went out in clear where a policy was enforced" test "$(sink_count)" -eq "$sink_before"
@@ -178,7 +184,7 @@ delivered "mta-sts = off: an enforce policy is ignored" a@off.sealpost.test plai
 no_sts() { last_outcome "$1" | grep -q '"recipient_domain"' && ! last_outcome "$1" | grep -q mta_sts; }
 check "… outcome without an mta_sts object" no_sts off.sealpost.test
 for c in "s404:sts-policy-fetch-error:HTTP 404" "s301:sts-policy-fetch-error:redirects are not followed" \
-  "big:sts-policy-fetch-error:larger than 64 KiB" "wrongname:sts-webpki-invalid:the certificate names mx-name.mail.test"; do
+  "big:sts-policy-fetch-error:larger than 64 KiB" "slow:sts-policy-fetch-error:timed out" "wrongname:sts-webpki-invalid:the certificate names mx-name.mail.test"; do
   IFS=: read -r d type why <<<"$c"
   delivered "fetch fails ($why): no policy, delivered by the setting" "a@$d.sealpost.test" mx-name.mail.test 127.0.0.31 '(encrypted, unverified|verified\(.*\))'
   check "… outcome: origin none, fetch_failure $type" \
