@@ -5,18 +5,11 @@
 #include <utility>
 
 #include "policy/domain_name.h"
+#include "policy/enum_words.h"
 #include "policy/reference_id.h"
 
 namespace sealpost::policy {
 namespace {
-
-template <class E, std::size_t N>
-std::optional<E> parse_word(const std::array<E, N>& all, std::string_view text) {
-  for (const E e : all) {
-    if (to_string(e) == text) return e;
-  }
-  return std::nullopt;
-}
 
 constexpr std::array kModes{DaneMode::kOff, DaneMode::kOpportunistic, DaneMode::kMandatory};
 constexpr std::array kInsecureMx{DaneInsecureMx::kDane, DaneInsecureMx::kSkip};

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "policy/domain_name.h"
+#include "policy/txt_fields.h"
 
 namespace sealpost::policy {
 namespace {
@@ -28,12 +29,7 @@ std::string lower(std::string_view s) {
 
 std::string shown(std::string_view s) { return escape_for_display(s.substr(0, 80)); }
 
-// "v=STSv1" followed by the end, white space or ';' (sts-field-delim = *WSP ";" *WSP).
-bool announces_sts(std::string_view record) {
-  constexpr std::string_view kVersion = "v=STSv1";
-  if (!record.starts_with(kVersion)) return false;
-  return record.size() == kVersion.size() || record[kVersion.size()] == ';' || is_wsp(record[kVersion.size()]);
-}
+constexpr std::string_view kStsVersion = "v=STSv1";
 
 // An MX pattern (sts-policy-mx-value = ["*."] Domain) in the form compared.
 Result<std::string> mx_pattern(std::string_view raw) {
@@ -64,19 +60,14 @@ std::optional<StsMode> parse_sts_mode(std::string_view text) {
 Result<std::optional<StsTxt>> parse_sts_txt(const std::vector<std::string>& records) {
   std::vector<std::string_view> sts;
   for (const auto& r : records) {
-    if (announces_sts(r)) sts.push_back(r);
+    if (txt_announces(r, kStsVersion)) sts.push_back(r);
   }
   if (sts.empty()) return std::optional<StsTxt>{};
   if (sts.size() > 1) return Error{std::to_string(sts.size()) + " TXT records begin with v=STSv1 (RFC 8461 §3.1 wants one)"};
-  std::string_view rest = sts.front().substr(7);
+  auto fields = txt_fields(sts.front().substr(kStsVersion.size()));
+  if (!fields) return fields.error();
   std::optional<std::string> id;
-  while (!(rest = trim(rest)).empty()) {
-    if (rest.front() != ';') return Error{"the fields of the TXT record are not separated by ';'"};
-    rest = trim(rest.substr(1));
-    if (rest.empty()) break;  // a final delimiter is allowed
-    const std::size_t end = std::min(rest.find(';'), rest.size());
-    const std::string_view field = trim(rest.substr(0, end));
-    rest = rest.substr(end);
+  for (const std::string_view field : *fields) {
     const std::size_t eq = field.find('=');
     if (eq == 0 || eq == std::string_view::npos) return Error{"TXT field '" + shown(field) + "' is not NAME=VALUE"};
     const std::string_view name = field.substr(0, eq), value = field.substr(eq + 1);

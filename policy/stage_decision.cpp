@@ -148,6 +148,11 @@ Decision decide(TlsSetting s, DaneState dane, bool sts_enforce, const StageFailu
   return host_failed(f, "4.7.0", "unknown TLS stage");
 }
 
+bool tls_mandatory(TlsSetting s, DaneState dane, bool sts_enforce) {
+  if (s == TlsSetting::kNo) return false;
+  return requires_tls(s) || dane == DaneState::kUsable || dane == DaneState::kUnusable || sts_enforce;
+}
+
 std::string permanent_status(const std::string& status) {
   if (status.size() >= 1 && status[0] == '4') return "5" + status.substr(1);
   return status;

@@ -66,6 +66,10 @@ Decision decide(TlsSetting setting, DaneState dane, const StageFailure& failure)
 // would have failed. The caller leaves sts_enforce false on a host with usable DANE (§2 rule 9).
 Decision decide(TlsSetting setting, DaneState dane, bool sts_enforce, const StageFailure& failure);
 
+// Whether TLS is mandatory on the host (DANE-MTA-STS.md §0): the setting requires it, DANE found
+// TLSA records (usable or not), or an MTA-STS policy is enforced there.
+bool tls_mandatory(TlsSetting setting, DaneState dane, bool sts_enforce);
+
 // The deferral at queue expiry turns into a bounce with the same reason, class 5 (§7):
 // "4.7.5 certificate identity did not match: …" → "5.7.5 …".
 std::string permanent_status(const std::string& status);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "policy/enum_words.h"
 #include "policy/ip_address.h"
 #include "policy/name_match.h"
 #include "policy/verification.h"
@@ -14,14 +15,6 @@ namespace {
 constexpr std::array kSettings{StsSetting::kOff, StsSetting::kOn, StsSetting::kEnforceTesting};
 constexpr std::array kResults{StsResult::kNotEvaluated, StsResult::kVerified, StsResult::kMxMismatch, StsResult::kStarttls,
                               StsResult::kCertificate};
-
-template <class E, std::size_t N>
-std::optional<E> parse_word(const std::array<E, N>& all, std::string_view text) {
-  for (const E e : all) {
-    if (to_string(e) == text) return e;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

@@ -4,22 +4,17 @@
 #include <algorithm>
 
 #include "policy/domain_name.h"
+#include "policy/txt_fields.h"
 
 namespace sealpost::policy {
 namespace {
 
 constexpr std::string_view kVersion = "v=TLSRPTv1";
 
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
-
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool announces(std::string_view r) {
-  return r.starts_with(kVersion) && (r.size() == kVersion.size() || r[kVersion.size()] == ';' || is_wsp(r[kVersion.size()]));
 }
 
 std::string shown(std::string_view s) { return escape_for_display(s.substr(0, 80)); }
@@ -29,22 +24,17 @@ std::string shown(std::string_view s) { return escape_for_display(s.substr(0, 80
 Result<std::optional<TlsRptTxt>> parse_tlsrpt_txt(const std::vector<std::string>& records) {
   std::vector<std::string_view> found;
   for (const auto& r : records) {
-    if (announces(r)) found.push_back(r);
+    if (txt_announces(r, kVersion)) found.push_back(r);
   }
   if (found.empty()) return std::optional<TlsRptTxt>{};
   if (found.size() > 1) {
     return Error{std::to_string(found.size()) + " TXT records begin with v=TLSRPTv1 (RFC 8460 §3 wants one)"};
   }
-  std::string_view rest = found.front().substr(kVersion.size());
+  auto fields = txt_fields(found.front().substr(kVersion.size()));
+  if (!fields) return fields.error();
   std::optional<TlsRptTxt> txt;
   std::size_t ignored = 0;
-  while (!(rest = trim(rest)).empty()) {
-    if (rest.front() != ';') return Error{"the fields of the TXT record are not separated by ';'"};
-    rest = trim(rest.substr(1));
-    if (rest.empty()) break;  // a final delimiter is allowed
-    const std::size_t end = std::min(rest.find(';'), rest.size());
-    const std::string_view field = trim(rest.substr(0, end));
-    rest = rest.substr(end);
+  for (const std::string_view field : *fields) {
     if (!field.starts_with("rua=")) continue;  // extensions are ignored
     if (txt) return Error{"the v=TLSRPTv1 record has more than one rua field"};
     txt.emplace();

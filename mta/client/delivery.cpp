@@ -2,8 +2,8 @@
 #include "mta/client/delivery.h"
 
 #include "dns/mx_lookup.h"
-#include "mta/client/await_lookup.h"
 #include "dns/ptr_lookup.h"
+#include "mta/client/await_lookup.h"
 #include "mta/client/host_dane.h"
 #include "mta/smtp/status_code.h"
 

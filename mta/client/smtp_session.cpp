@@ -212,7 +212,9 @@ class Session {
                        : usable_dane() ? req_.dane.trace.tlsa_base
                                        : req_.target.host,
         .port = req_.target.port,
-        .strength = policy::requires_tls(req_.setting) ? tls::TlsStrength::kModern : tls::TlsStrength::kLegacy};
+        // Legacy versions and suites only where the alternative is clear text.
+        .strength = policy::tls_mandatory(req_.setting, req_.dane.state, sts_enforced()) ? tls::TlsStrength::kModern
+                                                                                         : tls::TlsStrength::kLegacy};
     if (auto s = co_await conn_->start_tls(*ctx_.tls, std::move(cfg), ctx_.timeouts.tls_handshake); !s) {
       if (result_.outcome.starttls != StartTls::kImplicit) result_.outcome.starttls = StartTls::kFailed;
       if (req_.target.implicit_tls) {

@@ -243,8 +243,9 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
       sts = co_await sts_.for_delivery(pol.session, *resolver_, domain, dest.mta_sts, sts_fetch_settings(pol.relay));
       // RFC 8460 §3: where this domain wants its TLS reports, recorded with each outcome.
       if (dest.tls != policy::TlsSetting::kNo && !policy::IpAddress::parse(domain)) {
+        const std::string& name = domain;  // clang 14 cannot capture a structured binding
         auto found = co_await await_lookup<dns::TlsRptResult>(
-            [&](auto answer) { dns::lookup_tlsrpt_txt(*resolver_, domain, std::move(answer)); });
+            [&](auto answer) { dns::lookup_tlsrpt_txt(*resolver_, name, std::move(answer)); });
         rua = std::move(found.rua);
       }
     }

@@ -161,6 +161,16 @@ TEST(StsDecision, ATestingPolicyOnlyNotesWhatWouldHaveFailed) {
   EXPECT_EQ(decide(TlsSetting::kNo, DaneState::kNone, true, at(Stage::kStsMx, false)).action, Action::kContinueInClear);
 }
 
+TEST(StsDecision, TlsIsMandatoryUnderTheSettingDaneWithRecordsOrAnEnforcedPolicy) {
+  EXPECT_FALSE(tls_mandatory(TlsSetting::kPreferred, DaneState::kNone, false));
+  EXPECT_FALSE(tls_mandatory(TlsSetting::kPreferredVerify, DaneState::kNone, false));
+  EXPECT_TRUE(tls_mandatory(TlsSetting::kPreferred, DaneState::kNone, true));
+  EXPECT_TRUE(tls_mandatory(TlsSetting::kPreferred, DaneState::kUsable, false));
+  EXPECT_TRUE(tls_mandatory(TlsSetting::kPreferred, DaneState::kUnusable, false));
+  EXPECT_TRUE(tls_mandatory(TlsSetting::kRequired, DaneState::kNone, false));
+  EXPECT_FALSE(tls_mandatory(TlsSetting::kNo, DaneState::kUsable, true)) << "tls = no switches both overlays off";
+}
+
 TEST(StsDecision, ADaneStateStillDecidesItsOwnStage) {
   const auto d = decide(TlsSetting::kPreferred, DaneState::kTempfail, true, at(Stage::kTlsaLookup, true));
   EXPECT_EQ(d.action, Action::kNextHost);

@@ -47,6 +47,26 @@ sink() {  # ADDRESS PORT DIR [smtp-sink options…]: a sink saving what it accep
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0; sleep 0.05; done
   echo "smtp-sink on $1:$2 did not start"; exit 1
 }
+nsd_conf() {  # DIR PORT NAME:FILE…: nsd.conf in DIR for 127.0.0.1@PORT, serving each zone NAME from DIR/FILE
+  local dir=$1 p=$2 z
+  shift 2
+  {
+    printf 'server:\n  ip-address: 127.0.0.1@%s\n  port: %s\n  username: ""\n  chroot: ""\n  database: ""\n' "$p" "$p"
+    printf '  zonesdir: "%s"\n  pidfile: "%s/nsd.pid"\n  logfile: "%s/nsd.log"\n' "$dir" "$dir" "$dir"
+    printf '  xfrdfile: "%s/xfrd.state"\n  zonelistfile: "%s/zone.list"\n  server-count: 1\n  rrl-ratelimit: 0\n' "$dir" "$dir"
+    printf 'remote-control:\n  control-enable: no\n'
+    for z in "$@"; do printf 'zone:\n  name: %s\n  zonefile: %s\n' "${z%%:*}" "${z#*:}"; done
+  } > "$dir/nsd.conf"
+}
+policy_server() {  # DIR: the MTA-STS policy server (tests/sts/policy_server.py) on 127.0.0.50 serving
+  # DIR's policies with the test PKI ($pki); sets sts_port
+  sts_port=$(free_port 127.0.0.50)
+  python3 "$(dirname "${BASH_SOURCE[0]}")/../sts/policy_server.py" 127.0.0.50 "$sts_port" "$pki" "$work/sts.pid" "$1" \
+    2>> "$work/sts.log" &
+  sink_pids+=($!)
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$sts_port") 2>/dev/null && return 0; sleep 0.05; done
+  echo "the policy server on 127.0.0.50:$sts_port did not start"; exit 1
+}
 outputs() {  # PATTERN COMMAND…: the command's output (stdout and stderr) matches PATTERN
   "${@:2}" 2>&1 | grep -qE -- "$1"
 }

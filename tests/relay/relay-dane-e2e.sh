@@ -117,32 +117,8 @@ grep -q "mx-bogus.*$(printf '%064d' 1)" mail.test.zone.signed || { echo "could n
 ds=$(tr '\t\n' '  ' < "$key.ds")
 
 nsd_port=$(free_port 127.0.0.1)
-cat > nsd.conf <<CF
-server:
-  ip-address: 127.0.0.1@$nsd_port
-  port: $nsd_port
-  username: ""
-  chroot: ""
-  database: ""
-  zonesdir: "$work/dns"
-  pidfile: "$work/dns/nsd.pid"
-  logfile: "$work/dns/nsd.log"
-  xfrdfile: "$work/dns/xfrd.state"
-  zonelistfile: "$work/dns/zone.list"
-  server-count: 1
-  rrl-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: mail.test
-  zonefile: mail.test.zone.signed
-zone:
-  name: insecure.mail.test
-  zonefile: insecure.mail.test.zone
-zone:
-  name: _tcp.mx-exp.mail.test
-  zonefile: expired.zone.signed
-CF
+nsd_conf "$work/dns" "$nsd_port" mail.test:mail.test.zone.signed insecure.mail.test:insecure.mail.test.zone \
+  _tcp.mx-exp.mail.test:expired.zone.signed
 nsd -c "$work/dns/nsd.conf" || { cat nsd.log; exit 1; }
 ub_port=$(free_port 127.0.0.1)
 cat > unbound.conf <<CF
@@ -181,12 +157,9 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$ub_port") 2>/dev/null && b
 cd "$work" || exit 1
 
 # --- an MTA-STS policy server (tests/sts/policy_server.py) for both.mail.test -------------------
-sts_port=$(free_port 127.0.0.50)
 mkdir -p "$work/policies"
 printf 'version: STSv1\nmode: enforce\nmx: nothing.example\nmax_age: 86400\n' > "$work/policies/both"
-python3 "$(dirname "$0")/../sts/policy_server.py" 127.0.0.50 "$sts_port" "$pki" "$work/sts.pid" "$work/policies" 2> "$work/sts.log" &
-sink_pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$sts_port") 2>/dev/null && break; sleep 0.05; done
+policy_server "$work/policies"
 
 # --- the relay ---------------------------------------------------------------------------------
 mkdir -p "$work/etc/trust"

@@ -49,29 +49,7 @@ mx-other IN A   127.0.0.31
 plain    IN A   127.0.0.38
 ZONE
 nsd_port=$(free_port 127.0.0.1)
-cat > "$work/dns/nsd.conf" <<CF
-server:
-  ip-address: 127.0.0.1@$nsd_port
-  port: $nsd_port
-  username: ""
-  chroot: ""
-  database: ""
-  zonesdir: "$work/dns"
-  pidfile: "$work/dns/nsd.pid"
-  logfile: "$work/dns/nsd.log"
-  xfrdfile: "$work/dns/xfrd.state"
-  zonelistfile: "$work/dns/zone.list"
-  server-count: 1
-  rrl-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: sealpost.test
-  zonefile: sealpost.test.zone
-zone:
-  name: mail.test
-  zonefile: mail.test.zone
-CF
+nsd_conf "$work/dns" "$nsd_port" sealpost.test:sealpost.test.zone mail.test:mail.test.zone
 start_nsd() {
   nsd -c "$work/dns/nsd.conf" || { cat "$work/dns/nsd.log"; exit 1; }
   for _ in $(seq 100); do [ -s "$work/dns/nsd.pid" ] && break; sleep 0.05; done
@@ -88,10 +66,7 @@ policy nocert enforce 86400 '*.mail.test'
 policy notls enforce 86400 plain.mail.test
 policy strict testing 86400 mx-name.mail.test
 policy testing testing 4 mx-name.mail.test  # a short max_age: the background refresh is due at once
-sts_port=$(free_port 127.0.0.50)
-python3 "$(dirname "$0")/../sts/policy_server.py" 127.0.0.50 "$sts_port" "$pki" "$work/sts.pid" "$work/policies" 2> "$work/sts.log" &
-sink_pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$sts_port") 2>/dev/null && break; sleep 0.05; done
+policy_server "$work/policies"
 
 # --- the relay ---------------------------------------------------------------------------------
 mkdir -p "$work/etc/trust"

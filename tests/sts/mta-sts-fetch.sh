@@ -10,11 +10,8 @@ sealpost=$1 pki=$2
 work=$(mktemp -d)
 . "$(dirname "$0")/../relay/lib.sh"
 trap cleanup EXIT
-port=$((20000 + RANDOM % 30000))
-while (exec 3<>"/dev/tcp/127.0.0.50/$port") 2>/dev/null; do port=$((port + 1)); done
-python3 "$(dirname "$0")/policy_server.py" 127.0.0.50 "$port" "$pki" "$work/server.pid" 2> "$work/server.log" &
-sink_pids+=($!)  # stopped by PID with the rest (lib.sh's cleanup)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.50/$port") 2>/dev/null && break; sleep 0.05; done
+policy_server ""  # lib.sh: the built-in answers only; sets sts_port
+port=$sts_port
 
 fetch() {  # DOMAIN [options…]: the command's output (stdout and stderr) and its exit status last
   local out rc
