@@ -96,7 +96,8 @@ std::optional<policy::StsInForce> sts_in_force(const StsDiscovery& d, policy::St
                               .fetch_failure = d.failure_type};
   }
   auto p = policy::parse_sts_policy(d.applies->policy);
-  if (!p) return std::nullopt;
+  // RFC 8461 §5: mode none is the receiver's way to say there is no policy.
+  if (!p || p->mode == policy::StsMode::kNone) return std::nullopt;
   policy::StsInForce f{.domain = d.domain,
                        .id = d.applies->id,
                        .policy = std::move(*p),

@@ -55,7 +55,8 @@ boost::asio::awaitable<StsDiscovery> discover_sts(const SessionContext& context,
                                                   StsDiscoveryRequest request);
 
 // The policy in force for a delivery under the destination's switch: nothing when no policy
-// applies, the switch is off, or the cached text no longer parses.
+// applies, its mode is none, the switch is off, or the cached text no longer parses; with
+// origin "none" when a TXT record announced a policy that could not be fetched (for TLS-RPT).
 std::optional<policy::StsInForce> sts_in_force(const StsDiscovery& discovery, policy::StsSetting setting);
 
 }  // namespace sealpost::mta

@@ -86,9 +86,13 @@ void TlsTally::add(const TlsOutcome& o) {
     ++t["dane:" + std::string(policy::to_string(o.dane->state))];
     if (o.dane->verified) ++t["dane:verified"];
   }
-  // MTA-STS outcomes: enforced or testing, and what the host made of the policy.
+  // MTA-STS outcomes: enforced or testing and what the host made of the policy; a policy that
+  // could not be fetched; a host where DANE decided instead.
   if (o.mta_sts) {
-    ++t[std::string(o.mta_sts->enforced ? "sts-enforce:" : "sts-testing:") + std::string(policy::to_string(o.mta_sts->result))];
+    const auto& m = *o.mta_sts;
+    ++t[m.origin == "none" ? "sts:" + m.fetch_failure
+        : m.dane_decides   ? std::string("sts:dane-decides")
+                         : std::string(m.enforced ? "sts-enforce:" : "sts-testing:") + std::string(policy::to_string(m.result))];
   }
 }
 
