@@ -12,6 +12,7 @@ work=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 port=$(free_port 127.0.0.1)
+no_dns=$(free_port 127.0.0.2)  # routes to loopback only: PTR lookups go here and are refused
 sp=$(free_port 127.0.0.48)
 domains=4 max_deliveries=20
 mkdir -p "$work/etc"
@@ -21,6 +22,8 @@ hostname = "relay.sealpost.test"
 listen = ["127.0.0.1:$port"]
 [spool]
 directory = "spool"
+[dns]
+servers = ["127.0.0.2:$no_dns"]  # nothing listens: lookups are refused at once, never the machine's resolver
 [delivery]
 retry_seconds = [1]
 max_deliveries = $max_deliveries

@@ -13,6 +13,7 @@ work=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 port=$(free_port 127.0.0.1)
+no_dns=$(free_port 127.0.0.2)  # routes to loopback only: PTR lookups go here and are refused
 sp=$(free_port 127.0.0.43)  # one port for every sink address
 mkdir -p "$work/etc"
 write_config() {  # LIFETIME_SECONDS
@@ -22,6 +23,8 @@ hostname = "relay.sealpost.test"
 listen = ["127.0.0.1:$port"]
 [spool]
 directory = "spool"
+[dns]
+servers = ["127.0.0.2:$no_dns"]  # nothing listens: lookups are refused at once, never the machine's resolver
 [delivery]
 retry_seconds = [1]
 lifetime_seconds = $1
