@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs the micro-benchmarks: policy_bench on a fresh test PKI, dns_bench against a local nsd,
 # tls_bench against a local Postfix smtpd (tests/support/smtp-peers.sh), all started here on
-# loopback and stopped by PID at the end; then `botan speed` for the primitives a handshake
-# uses, for comparison.
+# loopback and stopped by PID at the end.
 # Usage: bench/run.sh [benchmark args…]   (passed to both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +19,3 @@ bash tests/support/smtp-peers.sh start "$work/smtp" "$work/pki" > /dev/null
 . "$work/smtp/peers.env"
 SEALPOST_BENCH_PKI=$work/pki SEALPOST_BENCH_SMTP_PORT=$SMTP_PORT build/bench/tls_bench "$@"
 build/bench/mta_bench "$@"
-echo "== botan speed (the primitives of an ECDHE-ECDSA P-256 handshake with RSA-2048 in the chain)"
-botan speed --msec=500 ECDSA ECDH RSA ChaCha20Poly1305 2>&1 | grep -E "secp256r1|RSA-2048 .*verify|ChaCha20Poly1305 (en|de)crypt"

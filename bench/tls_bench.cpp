@@ -1,8 +1,9 @@
 // STARTTLS handshakes from Sealpost's client to a local Postfix smtpd (bench/run.sh starts
 // it with tests/support/smtp-peers.sh): one probe session per iteration — connect, greeting,
-// EHLO, STARTTLS, TLS 1.2 handshake, EHLO, chain + identity verification (required-verify-
-// hosted), QUIT — with full handshakes (no session cache) and with resumed ones, and the
-// chain validation with and without the result cache. Loopback only.
+// EHLO, STARTTLS, handshake, EHLO, chain + identity verification (required-verify-hosted),
+// QUIT — with full handshakes (no session cache) and with resumed ones, against the peer on
+// 127.0.0.31 (TLS 1.3 where the client has it) and the 1.2-only one on 127.0.0.51 — and the
+// chain validation with the result cache. Loopback only.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -35,16 +36,18 @@ const auto kAt = std::chrono::system_clock::time_point(std::chrono::seconds(1767
 
 void BM_StartTlsSession(benchmark::State& state) {
   const bool resume = state.range(0) == 1;
+  const bool only12 = state.range(1) == 12;  // the peer restricted to TLS 1.2
   const tls::TrustStore trust = test_trust();
   tls::TlsClientContext tls({.resume_sessions = resume});
   mta::SessionContext ctx{.helo_name = "bench.sealpost.test", .tls = &tls, .trust = &trust, .validation_time = kAt};
-  mta::SessionRequest req{.target = {.host = "mx-name.mail.test",
-                                     .address = boost::asio::ip::make_address("127.0.0.31"),
+  const std::string host = only12 ? "mx-tls12.mail.test" : "mx-name.mail.test";
+  mta::SessionRequest req{.target = {.host = host,
+                                     .address = boost::asio::ip::make_address(only12 ? "127.0.0.51" : "127.0.0.31"),
                                      .port = static_cast<std::uint16_t>(std::stoi(env("SEALPOST_BENCH_SMTP_PORT")))},
                           .setting = policy::TlsSetting::kRequiredVerifyHosted,
-                          .facts = {.recipient_domain = "mxname.mail.test", .mx_host = "mx-name.mail.test"}};
+                          .facts = {.recipient_domain = only12 ? "tls12.mail.test" : "mxname.mail.test", .mx_host = host}};
   boost::asio::io_context io;
-  std::size_t resumed = 0, verified = 0;
+  std::size_t resumed = 0, verified = 0, tls13 = 0;
   for (auto _ : state) {
     boost::asio::co_spawn(
         io,
@@ -52,6 +55,7 @@ void BM_StartTlsSession(benchmark::State& state) {
           auto r = co_await mta::run_session(ctx, req);
           resumed += r.outcome.tls_resumed;
           verified += r.outcome.trace && r.outcome.trace->verified;
+          tls13 += r.outcome.tls_version == "TLS v1.3";
         },
         boost::asio::detached);
     io.restart();
@@ -60,8 +64,13 @@ void BM_StartTlsSession(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["resumed"] = benchmark::Counter(static_cast<double>(resumed) / static_cast<double>(state.iterations()));
   state.counters["verified"] = benchmark::Counter(static_cast<double>(verified) / static_cast<double>(state.iterations()));
+  state.counters["tls13"] = benchmark::Counter(static_cast<double>(tls13) / static_cast<double>(state.iterations()));
 }
-BENCHMARK(BM_StartTlsSession)->Arg(0)->Arg(1)->ArgNames({"resume"})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StartTlsSession)
+    ->ArgsProduct({{0, 1}, {13, 12}})
+    ->ArgNames({"resume", "peer"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_ChainValidationCached(benchmark::State& state) {
   const tls::TrustStore trust = test_trust();

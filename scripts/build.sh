@@ -16,5 +16,7 @@ case "$variant" in
                                   -DSEALPOST_FUZZ_SECONDS="${SEALPOST_FUZZ_SECONDS:-15}") ;;
   *) echo "build.sh: unknown variant '$variant' (release, sanitize, fuzz)" >&2; exit 2 ;;
 esac
-cmake -S . -B "$dir" -G Ninja "${args[@]}" > /dev/null
+# Botan 3: the system's, or built once from Debian's source package into a cache.
+botan_pc=$(bash scripts/botan3.sh)
+cmake -S . -B "$dir" -G Ninja "${args[@]}" -DSEALPOST_BOTAN_PKGCONFIG="$botan_pc" > /dev/null
 ninja -C "$dir"

@@ -7,12 +7,15 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ pkg-config
-  libbotan-2-dev libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
+  # Botan 3 where Debian has it (13 and later); else scripts/botan3.sh builds it from Debian's
+  # source package, which needs dpkg-source and Python
+  $(apt-cache show libbotan-3-dev >/dev/null 2>&1 && echo libbotan-3-dev || echo dpkg-dev xz-utils python3)
+  libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   # run time: the system CA bundle (trust system_bundle = true)
   ca-certificates
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev openssl faketime botan
+  libgtest-dev libgmock-dev libbenchmark-dev openssl faketime
   # test peers: a real DNS server, a validating resolver, zone signing; Postfix smtpd and
   # smtp-sink with Cyrus SASL (sasldb); swaks with TLS
   nsd unbound ldnsutils postfix sasl2-bin libsasl2-modules swaks libnet-ssleay-perl

@@ -6,23 +6,23 @@
 
 namespace sealpost::tls {
 
-void ChannelState::tls_emit_data(const std::uint8_t data[], std::size_t size) {
-  output.append(reinterpret_cast<const char*>(data), size);
+void ChannelState::tls_emit_data(std::span<const std::uint8_t> data) {
+  output.append(reinterpret_cast<const char*>(data.data()), data.size());
 }
 
-void ChannelState::tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) {
-  plaintext.append(reinterpret_cast<const char*>(data), size);
+void ChannelState::tls_record_received(std::uint64_t, std::span<const std::uint8_t> data) {
+  plaintext.append(reinterpret_cast<const char*>(data.data()), data.size());
 }
 
 void ChannelState::tls_alert(Botan::TLS::Alert a) {
-  if (a.type() == Botan::TLS::Alert::CLOSE_NOTIFY || a.is_fatal()) closed = true;
-  if (a.type() != Botan::TLS::Alert::CLOSE_NOTIFY) alert = "TLS alert " + a.type_string();
+  if (a.type() == Botan::TLS::AlertType::CloseNotify || a.is_fatal()) closed = true;
+  if (a.type() != Botan::TLS::AlertType::CloseNotify) alert = "TLS alert " + a.type_string();
 }
 
 Status channel_received(Botan::TLS::Channel* channel, ChannelState& state, std::span<const std::uint8_t> ciphertext) {
   if (!channel) return Error{state.alert};
   try {
-    channel->received_data(ciphertext.data(), ciphertext.size());
+    channel->received_data(ciphertext);
   } catch (const Botan::TLS::TLS_Exception& e) {
     state.closed = true;
     return Error{std::string(e.what()) + " (" + Botan::TLS::Alert(e.type()).type_string() + ")"};
@@ -37,7 +37,7 @@ Status channel_received(Botan::TLS::Channel* channel, ChannelState& state, std::
 Status channel_send(Botan::TLS::Channel* channel, const ChannelState& state, std::span<const std::uint8_t> plaintext) {
   if (!channel || !state.established || state.closed) return Error{"TLS session is not open"};
   try {
-    channel->send(plaintext.data(), plaintext.size());
+    channel->send(plaintext);
   } catch (const std::exception& e) {
     return Error{e.what()};
   }

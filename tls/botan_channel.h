@@ -6,6 +6,7 @@
 #include <botan/tls_callbacks.h>
 #include <botan/tls_channel.h>
 
+#include <memory>
 #include <span>
 #include <string>
 
@@ -20,11 +21,18 @@ struct ChannelState : Botan::TLS::Callbacks {
   bool established = false;
   bool closed = false;
 
-  void tls_emit_data(const std::uint8_t data[], std::size_t size) override;
-  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override;
+  void tls_emit_data(std::span<const std::uint8_t> data) override;
+  void tls_record_received(std::uint64_t, std::span<const std::uint8_t> data) override;
   void tls_alert(Botan::TLS::Alert alert) override;
   void tls_session_activated() override { established = true; }
 };
+
+// Botan 3 takes a channel's collaborators as shared_ptr; where their owner outlives the
+// channel they are handed over as this non-owning alias.
+template <typename T>
+std::shared_ptr<T> borrowed(T& object) {
+  return std::shared_ptr<T>(std::shared_ptr<void>(), &object);
+}
 
 // `channel` is null when it could not be created (state.alert says why).
 Status channel_received(Botan::TLS::Channel* channel, ChannelState& state, std::span<const std::uint8_t> ciphertext);

@@ -1,11 +1,10 @@
-// Certificate inspection on Botan 2.19. Botan throws on malformed input: caught here and
+// Certificate inspection on Botan 3. Botan throws on malformed input: caught here and
 // turned into an error (STYLE.md "Errors"). The SAN extension (RFC 5280 §4.2.1.6) is decoded
 // by hand from its DER so that every GeneralName reaches policy/ exactly as encoded.
 #include "tls/certificate.h"
 
 #include <botan/ber_dec.h>
 #include <botan/hex.h>
-#include <botan/oids.h>
 #include <botan/pk_keys.h>
 #include <botan/pkix_types.h>
 #include <botan/x509_ext.h>
@@ -31,18 +30,19 @@ std::string hex_colons(const std::vector<std::uint8_t>& bytes) {
 }
 
 std::string key_usage_text(Botan::Key_Constraints k) {
-  static constexpr std::pair<Botan::Key_Constraints, const char*> kNames[] = {{Botan::DIGITAL_SIGNATURE, "digitalSignature"},
-                                                                              {Botan::NON_REPUDIATION, "nonRepudiation"},
-                                                                              {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},
-                                                                              {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
-                                                                              {Botan::KEY_AGREEMENT, "keyAgreement"},
-                                                                              {Botan::KEY_CERT_SIGN, "keyCertSign"},
-                                                                              {Botan::CRL_SIGN, "cRLSign"},
-                                                                              {Botan::ENCIPHER_ONLY, "encipherOnly"},
-                                                                              {Botan::DECIPHER_ONLY, "decipherOnly"}};
+  using K = Botan::Key_Constraints;
+  static constexpr std::pair<K::Bits, const char*> kNames[] = {{K::DigitalSignature, "digitalSignature"},
+                                                               {K::NonRepudiation, "nonRepudiation"},
+                                                               {K::KeyEncipherment, "keyEncipherment"},
+                                                               {K::DataEncipherment, "dataEncipherment"},
+                                                               {K::KeyAgreement, "keyAgreement"},
+                                                               {K::KeyCertSign, "keyCertSign"},
+                                                               {K::CrlSign, "cRLSign"},
+                                                               {K::EncipherOnly, "encipherOnly"},
+                                                               {K::DecipherOnly, "decipherOnly"}};
   std::string out;
   for (const auto& [bit, name] : kNames) {
-    if (k & bit) out += (out.empty() ? "" : ", ") + std::string(name);
+    if (k.includes(bit)) out += (out.empty() ? "" : ", ") + std::string(name);
   }
   return out.empty() ? "(not present)" : out;
 }
@@ -61,7 +61,7 @@ std::string eku_name(const Botan::OID& oid) {
 }
 
 std::string oid_name(const Botan::OID& oid) {
-  const std::string name = Botan::OIDS::oid2str_or_empty(oid);
+  const std::string name = oid.human_name_or_empty();
   return name.empty() ? oid.to_string() : name + " (" + oid.to_string() + ")";
 }
 
@@ -94,10 +94,10 @@ policy::CertificateNames Certificate::names() const {
   const auto san = raw.find(Botan::OID::from_string("X509v3.SubjectAlternativeName"));
   if (san == raw.end()) return n;
   try {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(san->second.first).start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder seq = Botan::BER_Decoder(san->second.first).start_sequence();
     while (seq.more_items()) {
       const Botan::BER_Object obj = seq.get_next_object();
-      if (obj.get_class() != Botan::CONTEXT_SPECIFIC) continue;
+      if (obj.get_class() != Botan::ASN1_Class::ContextSpecific) continue;
       const auto tag = static_cast<int>(obj.type());
       if (tag == kGeneralNameDns) n.dns_names.emplace_back(reinterpret_cast<const char*>(obj.bits()), obj.length());
       if (tag == kGeneralNameIp) n.ip_addresses.emplace_back(obj.bits(), obj.bits() + obj.length());
@@ -120,12 +120,12 @@ std::string Certificate::describe_verbose(std::string_view indent) const {
   line("Valid from:", c.not_before().readable_string());
   line("Valid to:", c.not_after().readable_string());
   try {
-    const auto key = c.load_subject_public_key();
+    const auto key = c.subject_public_key();
     line("Public key:", key->algo_name() + " " + std::to_string(key->key_length()) + " bits");
   } catch (const std::exception& e) {
     line("Public key:", std::string("(cannot decode: ") + e.what() + ")");
   }
-  line("Signature algorithm:", oid_name(c.signature_algorithm().get_oid()));
+  line("Signature algorithm:", oid_name(c.signature_algorithm().oid()));
   line("Key usage:", key_usage_text(c.constraints()));
   std::string eku;
   for (const auto& oid : c.extended_key_usage()) eku += (eku.empty() ? "" : ", ") + eku_name(oid);

@@ -1,6 +1,6 @@
 // An X.509 certificate as Sealpost inspects it: presented names for policy/ (TLS-POLICY.md
 // §3), fingerprints, and the verbose description an operator compares with
-// `show crypto pki certificates verbose`. Wraps Botan 2 without exposing it: nothing outside
+// `show crypto pki certificates verbose`. Wraps Botan 3 without exposing it: nothing outside
 // tls/ includes a Botan header. Input is untrusted DER from a peer or a PEM file.
 #pragma once
 
@@ -31,7 +31,7 @@ class Certificate {
   std::string serial_hex() const;
   bool is_ca() const;
   bool is_self_signed() const;
-  // SAN dNSName and iPAddress read from the raw extension (Botan 2 drops IPv6 addresses and
+  // SAN dNSName and iPAddress read from the raw extension (Botan 2 dropped IPv6 addresses and
   // would hide embedded NULs), plus the Subject CNs.
   policy::CertificateNames names() const;
   std::string fingerprint(std::string_view hash) const;  // "SHA-256" → "AB:CD:…"

@@ -131,10 +131,10 @@ class PathBuilder {
     }
     bool ok = false;
     try {
-      const std::string alg = subject.botan().signature_algorithm().get_oid().to_formatted_string();
+      const std::string alg = subject.botan().signature_algorithm().oid().to_formatted_string();
       const bool weak = alg.find("SHA-1") != std::string::npos || alg.find("SHA-160") != std::string::npos ||
                         alg.find("MD5") != std::string::npos;
-      ok = !weak && subject.botan().check_signature(*issuer.botan().load_subject_public_key());
+      ok = !weak && subject.botan().check_signature(*issuer.botan().subject_public_key());
     } catch (const std::exception&) {
       ok = false;
     }

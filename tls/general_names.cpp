@@ -10,8 +10,8 @@
 namespace sealpost::tls {
 namespace {
 
-constexpr auto kContext = Botan::CONTEXT_SPECIFIC;
-constexpr auto kContextConstructed = Botan::ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED);
+constexpr auto kContext = Botan::ASN1_Class::ContextSpecific;
+constexpr auto kContextConstructed = Botan::ASN1_Class::ExplicitContextSpecific;
 
 std::string fold(std::string_view in) {
   std::string out;
@@ -48,7 +48,7 @@ std::string_view to_string(GeneralNameType type) {
 Result<std::vector<GeneralName>> decode_general_names(std::span<const std::uint8_t> der) {
   std::vector<GeneralName> names;
   try {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(der.data(), der.size()).start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder seq = Botan::BER_Decoder(der.data(), der.size()).start_sequence();
     while (seq.more_items()) {
       const Botan::BER_Object obj = seq.get_next_object();
       const auto tag = static_cast<int>(obj.type());
@@ -92,13 +92,13 @@ Result<std::vector<RawExtension>> read_extensions(const Botan::X509_Certificate&
     while (fields.more_items()) {
       const Botan::BER_Object obj = fields.get_next_object();
       if (!obj.is_a(3, kContextConstructed)) continue;
-      Botan::BER_Decoder list = Botan::BER_Decoder(obj.bits(), obj.length()).start_cons(Botan::SEQUENCE);
+      Botan::BER_Decoder list = Botan::BER_Decoder(obj.bits(), obj.length()).start_sequence();
       while (list.more_items()) {
         RawExtension ext;
         Botan::OID oid;
-        Botan::BER_Decoder one = list.start_cons(Botan::SEQUENCE);
-        one.decode(oid).decode_optional(ext.critical, Botan::BOOLEAN, Botan::UNIVERSAL, false);
-        one.decode(ext.value, Botan::OCTET_STRING).verify_end();
+        Botan::BER_Decoder one = list.start_sequence();
+        one.decode(oid).decode_optional(ext.critical, Botan::ASN1_Type::Boolean, Botan::ASN1_Class::Universal, false);
+        one.decode(ext.value, Botan::ASN1_Type::OctetString).verify_end();
         ext.oid = oid.to_string();
         out.push_back(std::move(ext));
       }

@@ -1,7 +1,7 @@
 // GeneralName (RFC 5280 §4.2.1.6) as Sealpost reads it from untrusted certificates: the
 // subjectAltName of a leaf, the subtrees of a nameConstraints extension, and the raw
 // extension list of a TBSCertificate (§4.1) with duplicates and critical flags kept, which
-// Botan 2's Extensions map folds away. Every value stays as encoded; callers decide.
+// Botan's Extensions map folds away. Every value stays as encoded; callers decide.
 #pragma once
 
 #include <cstdint>

@@ -57,7 +57,7 @@ Result<NameSubtree> read_subtree(Botan::BER_Decoder& subtree) {
   if (subtree.more_items()) return Error{"a subtree with minimum or maximum (RFC 5280 §4.2.1.10: they must be absent)"};
   const auto cls = base.get_class();
   const auto tag = static_cast<int>(base.type());
-  if ((cls != Botan::CONTEXT_SPECIFIC && cls != Botan::ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED)) || tag > 8) {
+  if ((cls != Botan::ASN1_Class::ContextSpecific && cls != Botan::ASN1_Class::ExplicitContextSpecific) || tag > 8) {
     return Error{"a subtree whose base has an unknown GeneralName tag"};
   }
   NameSubtree s{.type = static_cast<GeneralNameType>(tag), .dns = {}, .ip = {}, .mask = {}, .dn = {}, .display = {}};
@@ -185,18 +185,18 @@ std::string check_one(const NameConstraints& nc, GeneralNameType type, const Nam
 Result<NameConstraints> parse_name_constraints(std::span<const std::uint8_t> der) {
   NameConstraints nc;
   try {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(der.data(), der.size()).start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder seq = Botan::BER_Decoder(der.data(), der.size()).start_sequence();
     while (seq.more_items()) {
       const Botan::BER_Object trees = seq.get_next_object();
-      const bool permitted = trees.is_a(0, Botan::ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED));
-      if (!permitted && !trees.is_a(1, Botan::ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED))) {
+      const bool permitted = trees.is_a(0, Botan::ASN1_Class::ExplicitContextSpecific);
+      if (!permitted && !trees.is_a(1, Botan::ASN1_Class::ExplicitContextSpecific)) {
         return Error{"unexpected field in nameConstraints"};
       }
       auto& out = permitted ? nc.permitted : nc.excluded;
       if (!out.empty()) return Error{"nameConstraints repeats a subtree list"};
       Botan::BER_Decoder list(trees.bits(), trees.length());
       while (list.more_items()) {
-        Botan::BER_Decoder one = list.start_cons(Botan::SEQUENCE);
+        Botan::BER_Decoder one = list.start_sequence();
         auto s = read_subtree(one);
         if (!s) return s.error();
         out.push_back(std::move(*s));

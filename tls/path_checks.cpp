@@ -88,8 +88,8 @@ struct BasicConstraints {
 Result<BasicConstraints> read_basic_constraints(const RawExtension& e) {
   BasicConstraints bc;
   try {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_cons(Botan::SEQUENCE);
-    seq.decode_optional(bc.ca, Botan::BOOLEAN, Botan::UNIVERSAL, false);
+    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_sequence();
+    seq.decode_optional(bc.ca, Botan::ASN1_Type::Boolean, Botan::ASN1_Class::Universal, false);
     if (seq.more_items()) {
       std::size_t len = 0;
       seq.decode(len);
@@ -105,7 +105,7 @@ Result<BasicConstraints> read_basic_constraints(const RawExtension& e) {
 Result<std::vector<std::string>> read_eku(const RawExtension& e) {
   std::vector<std::string> out;
   try {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_sequence();
     while (seq.more_items()) {
       Botan::OID o;
       seq.decode(o);
@@ -125,10 +125,10 @@ struct AuthorityKeyId {
 Result<AuthorityKeyId> read_aki(const RawExtension& e) {
   AuthorityKeyId aki;
   try {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder seq = Botan::BER_Decoder(e.value).start_sequence();
     while (seq.more_items()) {
       const Botan::BER_Object obj = seq.get_next_object();
-      if (obj.is_a(0, Botan::CONTEXT_SPECIFIC)) {
+      if (obj.is_a(0, Botan::ASN1_Class::ContextSpecific)) {
         aki.key_id.assign(obj.bits(), obj.bits() + obj.length());
       } else {
         aki.has_issuer_or_serial = true;
@@ -141,15 +141,15 @@ Result<AuthorityKeyId> read_aki(const RawExtension& e) {
 }
 
 // A known extension must be well-formed, critical or not: one we cannot read is one we do not
-// understand (RFC 5280 §4.2), and Botan 2 would quietly drop it. (A keyUsage without a bit set,
+// understand (RFC 5280 §4.2), and Botan's own parsing may quietly drop it. (A keyUsage without a bit set,
 // RFC 5280 §4.2.1.3, never gets here: Botan refuses the certificate when parsing it.)
 std::string check_extension_syntax(const RawExtension& e) {
   const auto sequence_of = [&](std::string_view name, bool pairs) -> std::string {
     Botan::BER_Decoder top(e.value);
-    Botan::BER_Decoder seq = top.start_cons(Botan::SEQUENCE);
+    Botan::BER_Decoder seq = top.start_sequence();
     std::size_t n = 0;
     for (; seq.more_items(); ++n) {
-      Botan::BER_Decoder item = seq.start_cons(Botan::SEQUENCE);
+      Botan::BER_Decoder item = seq.start_sequence();
       if (pairs) {  // AccessDescription ::= SEQUENCE { accessMethod OID, accessLocation GeneralName }
         Botan::OID method;
         item.decode(method);
@@ -178,7 +178,7 @@ std::string check_extension_syntax(const RawExtension& e) {
       return sequence_of("cRLDistributionPoints", false);
     } else if (e.oid == oid::kSubjectKeyId) {
       std::vector<std::uint8_t> id;
-      Botan::BER_Decoder(e.value).decode(id, Botan::OCTET_STRING).verify_end();
+      Botan::BER_Decoder(e.value).decode(id, Botan::ASN1_Type::OctetString).verify_end();
     } else if (e.oid == oid::kPolicyConstraints && !e.critical) {
       return "non-critical policyConstraints (RFC 5280 §4.2.1.11: conforming CAs mark it critical)";
     }
@@ -190,9 +190,9 @@ std::string check_extension_syntax(const RawExtension& e) {
 
 std::string check_key(const Botan::X509_Certificate& b) {
   const auto& alg = b.subject_public_key_algo();
-  const std::string id = alg.get_oid().to_string();
+  const std::string id = alg.oid().to_string();
   if (id == oid::kEc) {
-    const auto& p = alg.get_parameters();
+    const auto& p = alg.parameters();
     const std::string_view der(reinterpret_cast<const char*>(p.data()), p.size());
     if (!der.empty() && der.front() == 0x30)
       return "EC key with explicitly encoded curve parameters (RFC 5480 §2.1.1: named curves only)";
@@ -208,7 +208,7 @@ std::string check_key(const Botan::X509_Certificate& b) {
     // The modulus read from the RSAPublicKey (RFC 8017 §A.1.1): loading the key would cost
     // Botan's Montgomery set-up, the dearest step of a validation.
     Botan::BigInt modulus;
-    Botan::BER_Decoder(b.subject_public_key_bitstring()).start_cons(Botan::SEQUENCE).decode(modulus);
+    Botan::BER_Decoder(b.subject_public_key_bitstring()).start_sequence().decode(modulus);
     const std::size_t bits = modulus.bits();
     if (bits < kMinRsaBits) return "key too small: RSA " + std::to_string(bits) + " bits";
     if (bits % 8 != 0) return "RSA modulus of " + std::to_string(bits) + " bits is not a multiple of 8 (CA/B BR §6.1.5)";
@@ -273,7 +273,7 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   }
   const Botan::Key_Constraints ku = b.constraints();
   const bool has_ku = f.find(oid::kKeyUsage) != nullptr;
-  const bool cert_sign = has_ku && (ku & Botan::KEY_CERT_SIGN);
+  const bool cert_sign = has_ku && ku.includes(Botan::Key_Constraints::KeyCertSign);
   // RFC 5280 §4.2.1.3/§4.2.1.9: keyCertSign only with cA, pathLenConstraint only with cA.
   if (cert_sign && !bc.ca) return "keyUsage keyCertSign without basicConstraints cA (RFC 5280 §4.2.1.3)";
   if (bc.has_path_len && !bc.ca) return "pathLenConstraint without basicConstraints cA (RFC 5280 §4.2.1.9)";
@@ -298,7 +298,8 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
     if (san && san->critical && !empty_subject) return "critical subjectAltName beside a subject (CA/B BR §7.1.2.7.12)";
     if (bc.ca) return "the server's certificate is a CA certificate (basicConstraints cA)";
     if (cert_sign) return "the server's certificate may sign certificates (keyUsage keyCertSign)";
-    if (has_ku && !(ku & (Botan::DIGITAL_SIGNATURE | Botan::KEY_ENCIPHERMENT | Botan::KEY_AGREEMENT))) {
+    using K = Botan::Key_Constraints;
+    if (has_ku && !ku.includes_any(K::DigitalSignature, K::KeyEncipherment, K::KeyAgreement)) {
       return "keyUsage allows neither digitalSignature, keyEncipherment nor keyAgreement";
     }
     if (f.find(oid::kNameConstraints)) return "nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)";
@@ -320,8 +321,8 @@ std::string check_certificate(const Botan::X509_Certificate& b, const Facts& f, 
   if (eku_ext && !has(oid::kServerAuth) && !has(oid::kAnyEku)) return "issuer's extendedKeyUsage does not allow TLS server use";
   if (const auto* pc = f.find(oid::kPolicyConstraints)) {
     try {
-      Botan::BER_Decoder seq = Botan::BER_Decoder(pc->value).start_cons(Botan::SEQUENCE);
-      if (seq.more_items() && seq.get_next_object().is_a(0, Botan::CONTEXT_SPECIFIC)) {
+      Botan::BER_Decoder seq = Botan::BER_Decoder(pc->value).start_sequence();
+      if (seq.more_items() && seq.get_next_object().is_a(0, Botan::ASN1_Class::ContextSpecific)) {
         return "policyConstraints requireExplicitPolicy (certificate policies are not processed)";
       }
     } catch (const std::exception& ex) {

@@ -1,6 +1,8 @@
-// Botan 2's TLS::Client behind TlsClientChannel (see the header). Botan reports protocol
-// failures by throwing from received_data(); they are caught here and become an error with
-// the alert or exception text, so nothing above tls/ sees a Botan exception.
+// Botan 3's TLS::Client (TLS 1.2 and 1.3) behind TlsClientChannel (see the header). Botan
+// reports protocol failures by throwing from received_data(); they are caught here and
+// become an error with the alert or exception text, so nothing above tls/ sees a Botan
+// exception. Botan 3 takes its collaborators as shared_ptr; the channel owns the callbacks
+// (its Impl) and the context owns the rest, so they are handed over as non-owning aliases.
 #include "tls/tls_client_channel.h"
 
 #include <botan/auto_rng.h>
@@ -8,7 +10,8 @@
 #include <botan/tls_client.h>
 #include <botan/tls_exceptn.h>
 #include <botan/tls_policy.h>
-#include <botan/tls_session_manager.h>
+#include <botan/tls_session_manager_memory.h>
+#include <botan/tls_session_manager_noop.h>
 
 #include "tls/botan_channel.h"
 #include "tls/botan_policy.h"
@@ -24,16 +27,19 @@ class NoCredentials final : public Botan::Credentials_Manager {};
 struct TlsClientContext::State {
   explicit State(Options o)
       : options(o),
-        sessions(rng, o.max_sessions, o.session_lifetime),
-        modern(TlsStrength::kModern),
-        legacy(TlsStrength::kLegacy) {}
+        rng(std::make_shared<Botan::AutoSeeded_RNG>()),
+        sessions(std::make_shared<Botan::TLS::Session_Manager_In_Memory>(rng, o.max_sessions)),
+        no_sessions(std::make_shared<Botan::TLS::Session_Manager_Noop>()),
+        credentials(std::make_shared<NoCredentials>()),
+        modern(std::make_shared<SealpostPolicy>(TlsStrength::kModern, o.session_lifetime)),
+        legacy(std::make_shared<SealpostPolicy>(TlsStrength::kLegacy, o.session_lifetime)) {}
   Options options;
-  Botan::AutoSeeded_RNG rng;
-  Botan::TLS::Session_Manager_In_Memory sessions;
-  Botan::TLS::Session_Manager_Noop no_sessions;
-  NoCredentials credentials;
-  SealpostPolicy modern;
-  SealpostPolicy legacy;
+  std::shared_ptr<Botan::RandomNumberGenerator> rng;
+  std::shared_ptr<Botan::TLS::Session_Manager> sessions;
+  std::shared_ptr<Botan::TLS::Session_Manager> no_sessions;
+  std::shared_ptr<Botan::Credentials_Manager> credentials;
+  std::shared_ptr<const Botan::TLS::Policy> modern;
+  std::shared_ptr<const Botan::TLS::Policy> legacy;
 };
 
 TlsClientContext::TlsClientContext() : TlsClientContext(Options{}) {}
@@ -42,44 +48,43 @@ TlsClientContext::~TlsClientContext() = default;
 
 struct TlsClientChannel::Impl final : ChannelState {
   HandshakeFacts facts;
-  bool verify_called = false;
   std::unique_ptr<Botan::TLS::Client> client;
 
   // Called on full handshakes only: keep the chain, judge it after the handshake.
   void tls_verify_cert_chain(const std::vector<Botan::X509_Certificate>& chain,
-                             const std::vector<std::shared_ptr<const Botan::OCSP::Response>>&,
-                             const std::vector<Botan::Certificate_Store*>&, Botan::Usage_Type, const std::string&,
+                             const std::vector<std::optional<Botan::OCSP::Response>>&,
+                             const std::vector<Botan::Certificate_Store*>&, Botan::Usage_Type, std::string_view,
                              const Botan::TLS::Policy&) override {
-    verify_called = true;
-    if (chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, "server sent no certificate");
+    if (chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::AlertType::BadCertificate, "server sent no certificate");
   }
-  bool tls_session_established(const Botan::TLS::Session& session) override {
+  // Full and resumed handshakes, 1.2 and 1.3: a resumed session carries the certificates of
+  // the handshake it came from, so every resumption is verified again from them.
+  void tls_session_established(const Botan::TLS::Session_Summary& session) override {
     facts.version = session.version().to_string();
     facts.cipher = session.ciphersuite().to_string();
-    facts.resumed = !verify_called;
+    facts.resumed = session.was_resumption();
     facts.chain.clear();
     for (const auto& c : session.peer_certs()) {
       auto cert = Certificate::from_der(c.BER_encode());
-      if (!cert) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, cert.error().message);
+      if (!cert) throw Botan::TLS::TLS_Exception(Botan::TLS::AlertType::BadCertificate, cert.error().message);
       facts.chain.push_back(std::move(*cert));
     }
-    if (facts.chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::BAD_CERTIFICATE, "no server certificate");
-    return true;  // cache it: every resumption is re-verified from these certificates
+    if (facts.chain.empty()) throw Botan::TLS::TLS_Exception(Botan::TLS::AlertType::BadCertificate, "no server certificate");
   }
 };
 
 TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig config) : impl_(std::make_unique<Impl>()) {
   auto& s = context.state();
-  const SealpostPolicy& policy = config.strength == TlsStrength::kLegacy ? s.legacy : s.modern;
-  Botan::TLS::Session_Manager& sessions =
-      s.options.resume_sessions ? static_cast<Botan::TLS::Session_Manager&>(s.sessions) : s.no_sessions;
+  const auto& policy = config.strength == TlsStrength::kLegacy ? s.legacy : s.modern;
+  const auto& sessions = s.options.resume_sessions ? s.sessions : s.no_sessions;
   // The strength is part of the cache key, so a legacy session is never offered to a
   // connection that requires modern TLS.
   const std::string service = config.strength == TlsStrength::kLegacy ? "smtp-legacy" : "smtp";
   try {
-    impl_->client = std::make_unique<Botan::TLS::Client>(*impl_, sessions, s.credentials, policy, s.rng,
-                                                         Botan::TLS::Server_Information(config.server_name, service, config.port),
-                                                         Botan::TLS::Protocol_Version::latest_tls_version());
+    impl_->client =
+        std::make_unique<Botan::TLS::Client>(borrowed<Botan::TLS::Callbacks>(*impl_), sessions, s.credentials, policy, s.rng,
+                                             Botan::TLS::Server_Information(config.server_name, service, config.port),
+                                             Botan::TLS::Protocol_Version::latest_tls_version());
   } catch (const std::exception& e) {
     impl_->closed = true;
     impl_->alert = std::string("TLS client could not start: ") + e.what();

@@ -2,9 +2,10 @@
 // from the socket goes in through received(), ciphertext for the socket comes out of
 // take_output(), plaintext both ways. The caller owns the socket (mta/client/smtp_connection.h), so
 // STARTTLS (RFC 3207) and implicit TLS (RFC 8314 §3) share one code path and tests need no
-// network. The chain is not judged here: it is handed to the caller after every handshake —
-// resumed ones included, where Botan 2 skips its verify callback (TEST-RIG.md) — so no check
-// the destination's setting requires can be skipped by resumption. Untrusted: every byte
+// network. TLS 1.3 (RFC 8446) and 1.2. The chain is not judged here: it is handed to the
+// caller after every handshake — resumed ones included (a 1.2 session or a 1.3 ticket, where
+// Botan skips its verify callback) — so no check the destination's setting requires can be
+// skipped by resumption. Untrusted: every byte
 // from the peer; Botan's exceptions end at this boundary as an error with a reason.
 #pragma once
 
@@ -22,15 +23,15 @@ namespace sealpost::tls {
 
 // Which protocol versions and suites a connection may use (README "Decisions").
 enum class TlsStrength {
-  kModern,  // TLS 1.2, AEAD suites only, no Botan-experimental key exchange
-  kLegacy,  // also TLS 1.0/1.1 and CBC/SHA-1 suites: for opportunistic settings, where the
-            // alternative is clear text (RFC 7435 §1)
+  kModern,  // TLS 1.3, and TLS 1.2 with ECDHE and AEAD suites only
+  kLegacy,  // also FFDHE, CBC/SHA-1 and static-RSA suites in TLS 1.2: for opportunistic
+            // settings, where the alternative is clear text (RFC 7435 §1)
 };
 
 // What the handshake established; the chain (leaf first) for policy/ to verify.
 struct HandshakeFacts {
-  std::string version;  // "TLS v1.2"
-  std::string cipher;   // "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
+  std::string version;  // "TLS v1.3", "TLS v1.2"
+  std::string cipher;   // "AES_256_GCM_SHA384", "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
   std::vector<Certificate> chain;
   bool resumed = false;
 };

@@ -1,4 +1,4 @@
-// Botan 2's TLS::Server behind TlsServerChannel (see the header). Client certificates are
+// Botan 3's TLS::Server (TLS 1.2 and 1.3) behind TlsServerChannel (see the header). Client certificates are
 // not asked for: relay clients are authorized by address (relay networks).
 #include "tls/tls_server_channel.h"
 
@@ -8,7 +8,7 @@
 #include <botan/pkcs8.h>
 #include <botan/tls_exceptn.h>
 #include <botan/tls_server.h>
-#include <botan/tls_session_manager.h>
+#include <botan/tls_session_manager_memory.h>
 
 #include <fstream>
 #include <sstream>
@@ -22,9 +22,10 @@ namespace {
 
 class ServerCredentials final : public Botan::Credentials_Manager {
  public:
-  ServerCredentials(std::vector<Botan::X509_Certificate> chain, std::unique_ptr<Botan::Private_Key> key)
+  ServerCredentials(std::vector<Botan::X509_Certificate> chain, std::shared_ptr<Botan::Private_Key> key)
       : chain_(std::move(chain)), key_(std::move(key)) {}
-  std::vector<Botan::X509_Certificate> cert_chain(const std::vector<std::string>& key_types, const std::string& type,
+  std::vector<Botan::X509_Certificate> cert_chain(const std::vector<std::string>& key_types,
+                                                  const std::vector<Botan::AlgorithmIdentifier>&, const std::string& type,
                                                   const std::string&) override {
     if (type != "tls-server") return {};
     for (const auto& k : key_types) {
@@ -32,13 +33,14 @@ class ServerCredentials final : public Botan::Credentials_Manager {
     }
     return {};
   }
-  Botan::Private_Key* private_key_for(const Botan::X509_Certificate&, const std::string&, const std::string&) override {
-    return key_.get();
+  std::shared_ptr<Botan::Private_Key> private_key_for(const Botan::X509_Certificate&, const std::string&,
+                                                      const std::string&) override {
+    return key_;
   }
 
  private:
   std::vector<Botan::X509_Certificate> chain_;
-  std::unique_ptr<Botan::Private_Key> key_;
+  std::shared_ptr<Botan::Private_Key> key_;
 };
 
 Result<std::string> slurp(const std::filesystem::path& path) {
@@ -53,11 +55,14 @@ Result<std::string> slurp(const std::filesystem::path& path) {
 
 struct TlsServerContext::State {
   State(std::vector<Botan::X509_Certificate> chain, std::unique_ptr<Botan::Private_Key> key)
-      : credentials(std::move(chain), std::move(key)), sessions(rng), policy(TlsStrength::kModern) {}
-  Botan::AutoSeeded_RNG rng;
-  ServerCredentials credentials;
-  Botan::TLS::Session_Manager_In_Memory sessions;
-  SealpostPolicy policy;
+      : rng(std::make_shared<Botan::AutoSeeded_RNG>()),
+        credentials(std::make_shared<ServerCredentials>(std::move(chain), std::move(key))),
+        sessions(std::make_shared<Botan::TLS::Session_Manager_In_Memory>(rng)),
+        policy(std::make_shared<SealpostPolicy>(TlsStrength::kModern)) {}
+  std::shared_ptr<Botan::RandomNumberGenerator> rng;
+  std::shared_ptr<Botan::Credentials_Manager> credentials;
+  std::shared_ptr<Botan::TLS::Session_Manager> sessions;
+  std::shared_ptr<const Botan::TLS::Policy> policy;
 };
 
 TlsServerContext::TlsServerContext(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -82,7 +87,7 @@ Result<std::unique_ptr<TlsServerContext>> TlsServerContext::load(const std::file
     return Error{key_file.string() + ": not a private key in PEM (PKCS #8): " + e.what()};
   }
   // The key must be the certificate's: otherwise every handshake would fail later, obscurely.
-  if (chain.front().load_subject_public_key()->subject_public_key() != key->subject_public_key()) {
+  if (chain.front().subject_public_key()->subject_public_key() != key->subject_public_key()) {
     return Error{key_file.string() + ": this key does not belong to the certificate in " + chain_file.string()};
   }
   return std::unique_ptr<TlsServerContext>(new TlsServerContext(std::make_unique<State>(std::move(chain), std::move(key))));
@@ -92,17 +97,17 @@ struct TlsServerChannel::Impl final : ChannelState {
   std::string version, cipher;
   std::unique_ptr<Botan::TLS::Server> server;
 
-  bool tls_session_established(const Botan::TLS::Session& session) override {
+  void tls_session_established(const Botan::TLS::Session_Summary& session) override {
     version = session.version().to_string();
     cipher = session.ciphersuite().to_string();
-    return true;
   }
 };
 
 TlsServerChannel::TlsServerChannel(TlsServerContext& context) : impl_(std::make_unique<Impl>()) {
   auto& s = context.state();
   try {
-    impl_->server = std::make_unique<Botan::TLS::Server>(*impl_, s.sessions, s.credentials, s.policy, s.rng);
+    impl_->server =
+        std::make_unique<Botan::TLS::Server>(borrowed<Botan::TLS::Callbacks>(*impl_), s.sessions, s.credentials, s.policy, s.rng);
   } catch (const std::exception& e) {
     impl_->closed = true;
     impl_->alert = std::string("TLS server could not start: ") + e.what();

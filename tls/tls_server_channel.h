@@ -3,7 +3,8 @@
 // through take_output(), plaintext both ways. TlsServerContext holds the listener's
 // certificate chain and private key (loaded from PEM files named in etc/sealpost.toml, with
 // the file in every error), the random number generator and the session cache. The policy is
-// the client's kModern one (TLS 1.2, AEAD suites): a client that asks for TLS gets good TLS.
+// the client's kModern one (TLS 1.3, TLS 1.2 with ECDHE and AEAD suites): a client that
+// asks for TLS gets good TLS.
 // Untrusted: every byte from the client; Botan's exceptions end at this boundary.
 #pragma once
 

@@ -1,7 +1,7 @@
 // Trust anchors (TLS-POLICY.md §2): named trustpoints, one PEM file each in the trust
 // directory, plus the system CA bundle when enabled. Every certificate in a trustpoint is an
 // anchor — a root, an intermediate, or a server's own leaf (pinning) — because Sealpost
-// validates partial chains (`chain-validation stop`), which Botan 2 does not.
+// validates partial chains (`chain-validation stop`), which Botan's path validation does not.
 #pragma once
 
 #include <chrono>

@@ -62,7 +62,7 @@ check "required-verify: delivered, verified by the Verify rules" \
   wait_log 'to=<rcpt@wild.mail.test> relay=mx-wild.mail.test\[127.0.0.32\]:[0-9]+ tls=verified\(verify, san-recipient-domain\) status=sent'
 
 check "debug dns: the MX query and its answer" wait_log 'debug dns: answer wild.mail.test MX: rcode 0, 1 record'
-check "debug tls: the handshake" wait_log 'debug tls: [0-9A-F]{16}: mx-wild.mail.test\[127.0.0.32\]:[0-9]+ STARTTLS ok, TLS v1.2 .*, (full handshake|resumed)'
+check "debug tls: the handshake" wait_log 'debug tls: [0-9A-F]{16}: mx-wild.mail.test\[127.0.0.32\]:[0-9]+ STARTTLS ok, TLS v1.3 .*, (full handshake|resumed)'
 check "debug pki: chain, anchor, presented names, REF-IDs and the verdict" \
   wait_log 'debug pki: [0-9A-F]{16}: mx-wild.mail.test.* chain ok, anchor test-ca; presented .*\*.mail.test.*; REF-IDs wild.mail.test'
 send rcpt2@wild.mail.test > /dev/null
@@ -92,10 +92,10 @@ check "TLS outcome log: one JSON line per connection with stage and queue ID" \
 # STARTTLS on the listener (RFC 3207): a client that asks gets TLS; the trace field says so.
 out=$(send rcpt-tls@plain.mail.test --tls)
 check "inbound STARTTLS: swaks --tls is accepted over TLS" \
-  bash -c 'grep -q "<-  220 2.0.0 Ready to start TLS" <<<"$1" && grep -q "=== TLS started with cipher TLSv1.2" <<<"$1" && grep -q "<~  250 2.0.0 Ok: queued as" <<<"$1"' _ "$out"
-check "… logged with the TLS version and cipher" wait_log '\[127.0.0.1\]: STARTTLS: TLS v1.2 '
+  bash -c 'grep -q "<-  220 2.0.0 Ready to start TLS" <<<"$1" && grep -q "=== TLS started with cipher TLSv1.3" <<<"$1" && grep -q "<~  250 2.0.0 Ok: queued as" <<<"$1"' _ "$out"
+check "… logged with the TLS version and cipher" wait_log '\[127.0.0.1\]: STARTTLS: TLS v1.3 '
 check "… and the Received field says ESMTPS (RFC 3848)" \
-  bash -c 'grep -l "rcpt-tls@plain.mail.test" "$1"/*.msg | xargs grep -q "^Received: from .* with ESMTPS (TLS v1.2 "' _ "$work/etc/spool/queue"
+  bash -c 'grep -l "rcpt-tls@plain.mail.test" "$1"/*.msg | xargs grep -q "^Received: from .* with ESMTPS (TLS v1.3 "' _ "$work/etc/spool/queue"
 injected=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "EHLO x\r\nSTARTTLS\r\nNOOP\r\n" >&3; timeout 2 cat <&3' _ "$port")
 check "commands pipelined after STARTTLS are discarded, never answered (RFC 3207 §5)" \
   bash -c 'grep -q "^220 2.0.0 Ready to start TLS" <<<"$1" && ! grep -q "^250 2.0.0 Ok" <<<"$1"' _ "$injected"

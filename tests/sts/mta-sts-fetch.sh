@@ -26,7 +26,7 @@ has() {  # PATTERN TEXT
 
 out=$(fetch sts)
 check "TXT discovery: v=STSv1 with its id" has 'TXT: _mta-sts.sts.sealpost.test: v=STSv1, id 20261201T1' "$out"
-check "fetched over TLS, verified" has '^Fetch: ok \(TLS v1.2 ' "$out"
+check "fetched over TLS, verified" has '^Fetch: ok \(TLS v1.3 ' "$out"
 check "the policy: mode, max_age and the mx patterns; exit 0" \
   bash -c 'grep -q "^Policy: mode enforce, max_age 86400" <<<"$1" && grep -q "  mx: \*.mail.test" <<<"$1" && grep -q "\[exit 0\]" <<<"$1"' _ "$out"
 out=$(fetch sts --json)

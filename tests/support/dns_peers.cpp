@@ -93,6 +93,8 @@ mxname     IN MX  10 mx-name
 mx-name    IN A   127.0.0.31
 wild       IN MX  10 mx-wild
 mx-wild    IN A   127.0.0.32
+tls12      IN MX  10 mx-tls12
+mx-tls12   IN A   127.0.0.51
 cnonly     IN MX  10 mx-cn
 mx-cn      IN A   127.0.0.33
 expired    IN MX  10 mx-expired

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SMTP test peers, started and stopped by the tests (CTest fixture `smtp`), loopback only:
 #   smtp-peers.sh start DIR PKI   an isolated Postfix instance (config, queue and logs in DIR)
-#                                 whose smtpd listens on 127.0.0.31-37 and .39, each address
-#                                 with its own certificate from the test PKI, and discards
+#                                 whose smtpd listens on 127.0.0.31-37, .39 and .51 (TLS 1.2
+#                                 only), each with its own certificate from the test PKI, and discards
 #                                 every message; smtp-sink (no STARTTLS) on 127.0.0.38, saving
 #                                 what it receives in DIR/sink; writes DIR/peers.env (SMTP_PORT).
 #   smtp-peers.sh stop DIR        stops both by PID.
@@ -53,7 +53,7 @@ port=
 for _ in $(seq 50); do
   p=$((20000 + RANDOM % 30000))
   ok=1
-  for i in 31 32 33 34 35 36 37 38 39 40 41 42; do port_free "127.0.0.$i" "$p" || { ok=0; break; }; done
+  for i in 31 32 33 34 35 36 37 38 39 40 41 42 51; do port_free "127.0.0.$i" "$p" || { ok=0; break; }; done
   [ "$ok" = 1 ] && { port=$p; break; }
 done
 [ -n "$port" ] || { echo "smtp-peers: no free port" >&2; exit 1; }
@@ -103,6 +103,8 @@ svc() {  # IP CERT [extra -o …]
   svc 127.0.0.35 mail-self-signed
   svc 127.0.0.36 mail-untrusted
   svc 127.0.0.37 ptr-host
+  # TLS 1.2 only: the path for receivers that do not speak TLS 1.3 yet
+  svc 127.0.0.51 mail-wildcard -o smtpd_tls_protocols=!SSLv2,!SSLv3,!TLSv1.3
   svc 127.0.0.39 submission -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes \
       -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
   # Cyrus reads its configuration by application name: smtpd_sasl_path picks smtpd-login.conf.

@@ -15,7 +15,7 @@ namespace {
 using namespace test_fixture;
 
 struct MatrixRow {
-  std::string name, domain, setting, result, stage, starttls, rule, status;
+  std::string name, domain, setting, result, stage, starttls, rule, status, version;
 };
 
 void PrintTo(const MatrixRow& row, std::ostream* os) { *os << row.name; }
@@ -40,9 +40,7 @@ TEST_P(Matrix, SettingAgainstPeer) {
   if (row.status != "-") {
     EXPECT_EQ(r.recipients[0].status_code, row.status);
   }
-  if (row.starttls == "ok") {
-    EXPECT_EQ(o.tls_version, "TLS v1.2");
-  }
+  EXPECT_EQ(o.tls_version.empty() ? "-" : o.tls_version, row.version);
   // Nothing reaches the clear-text peer when TLS is required.
   const std::size_t sink_after = test::sink_messages();
   if (row.domain == "plain") {
@@ -54,8 +52,8 @@ TEST_P(Matrix, SettingAgainstPeer) {
 
 std::vector<MatrixRow> matrix() {
   std::vector<MatrixRow> rows;
-  for (auto& r : test::read_tsv(test::data_path("smtp_matrix.tsv"), 8))
-    rows.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]});
+  for (auto& r : test::read_tsv(test::data_path("smtp_matrix.tsv"), 9))
+    rows.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]});
   return rows;
 }
 
@@ -138,23 +136,37 @@ TEST_F(Delivery, ImplicitTlsWithAuthLogin) {
   EXPECT_EQ(r.attempts[0].outcome.trace->identity.rule, "route-host");
 }
 
-TEST_F(Delivery, SecondConnectionResumesAndIsStillVerified) {
-  auto r = send("wild.mail.test", TlsSetting::kRequiredVerify);
+// A TLS 1.3 ticket (wild) and a TLS 1.2 session (tls12, the 1.2-only listener).
+class Resumption : public Delivery, public testing::WithParamInterface<std::pair<std::string, std::string>> {};
+
+TEST_P(Resumption, SecondConnectionResumesAndIsStillVerified) {
+  const auto& [domain, version] = GetParam();
+  auto r = send(domain, TlsSetting::kRequiredVerify);
   ASSERT_EQ(r.recipients[0].status, RecipientStatus::kSent);
-  r = send("wild.mail.test", TlsSetting::kRequiredVerify);
+  EXPECT_FALSE(r.attempts[0].outcome.tls_resumed);
+  r = send(domain, TlsSetting::kRequiredVerify);
   ASSERT_EQ(r.recipients[0].status, RecipientStatus::kSent);
   EXPECT_TRUE(r.attempts[0].outcome.tls_resumed);
+  EXPECT_EQ(r.attempts[0].outcome.tls_version, version);
   ASSERT_TRUE(r.attempts[0].outcome.trace);
   EXPECT_TRUE(r.attempts[0].outcome.trace->verified);
   // Botan skips its verify callback on resumption: with the trust anchor gone, a resumed
   // session must still fail the chain check.
   tls::TrustStore empty;
   context_.trust = &empty;
-  r = send("wild.mail.test", TlsSetting::kRequiredVerify);
+  r = send(domain, TlsSetting::kRequiredVerify);
   EXPECT_TRUE(r.attempts[0].outcome.tls_resumed);
+  EXPECT_EQ(r.attempts[0].outcome.tls_version, version);
   EXPECT_EQ(r.attempts[0].outcome.stage, "chain");
   EXPECT_EQ(r.recipients[0].status, RecipientStatus::kDeferred);
 }
+
+INSTANTIATE_TEST_SUITE_P(Tls13AndTls12, Resumption,
+                         testing::Values(std::pair<std::string, std::string>{"wild.mail.test", "TLS v1.3"},
+                                         std::pair<std::string, std::string>{"tls12.mail.test", "TLS v1.2"}),
+                         [](const auto& row_info) {
+                           return row_info.param.first == "wild.mail.test" ? "Tls13Ticket" : "Tls12Session";
+                         });
 
 // Scripted peers: the route is the scripted server's address and port.
 }  // namespace
