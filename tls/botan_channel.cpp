@@ -19,6 +19,10 @@ void ChannelState::tls_alert(Botan::TLS::Alert a) {
   if (a.type() != Botan::TLS::AlertType::CloseNotify) alert = "TLS alert " + a.type_string();
 }
 
+std::string key_exchange_of(const Botan::TLS::Session_Summary& session) {
+  return session.kex_parameters().value_or(session.kex_algo());
+}
+
 Status channel_received(Botan::TLS::Channel* channel, ChannelState& state, std::span<const std::uint8_t> ciphertext) {
   if (!channel) return Error{state.alert};
   try {

@@ -5,6 +5,7 @@
 
 #include <botan/tls_callbacks.h>
 #include <botan/tls_channel.h>
+#include <botan/tls_session.h>
 
 #include <memory>
 #include <span>
@@ -33,6 +34,10 @@ template <typename T>
 std::shared_ptr<T> borrowed(T& object) {
   return std::shared_ptr<T>(std::shared_ptr<void>(), &object);
 }
+
+// The key exchange group of an established session ("x25519/ML-KEM-768", "x25519"), or its
+// method where Botan names no group (a TLS 1.2 static-RSA suite: "RSA").
+std::string key_exchange_of(const Botan::TLS::Session_Summary& session);
 
 // `channel` is null when it could not be created (state.alert says why).
 Status channel_received(Botan::TLS::Channel* channel, ChannelState& state, std::span<const std::uint8_t> ciphertext);

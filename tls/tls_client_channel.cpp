@@ -62,6 +62,7 @@ struct TlsClientChannel::Impl final : ChannelState {
   void tls_session_established(const Botan::TLS::Session_Summary& session) override {
     facts.version = session.version().to_string();
     facts.cipher = session.ciphersuite().to_string();
+    facts.key_exchange = key_exchange_of(session);
     facts.resumed = session.was_resumption();
     facts.chain.clear();
     for (const auto& c : session.peer_certs()) {

@@ -30,8 +30,9 @@ enum class TlsStrength {
 
 // What the handshake established; the chain (leaf first) for policy/ to verify.
 struct HandshakeFacts {
-  std::string version;  // "TLS v1.3", "TLS v1.2"
-  std::string cipher;   // "AES_256_GCM_SHA384", "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
+  std::string version;       // "TLS v1.3", "TLS v1.2"
+  std::string cipher;        // "AES_256_GCM_SHA384", "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
+  std::string key_exchange;  // the group: "x25519/ML-KEM-768" (hybrid), "x25519", "secp256r1"
   std::vector<Certificate> chain;
   bool resumed = false;
 };

@@ -94,12 +94,13 @@ Result<std::unique_ptr<TlsServerContext>> TlsServerContext::load(const std::file
 }
 
 struct TlsServerChannel::Impl final : ChannelState {
-  std::string version, cipher;
+  std::string version, cipher, key_exchange;
   std::unique_ptr<Botan::TLS::Server> server;
 
   void tls_session_established(const Botan::TLS::Session_Summary& session) override {
     version = session.version().to_string();
     cipher = session.ciphersuite().to_string();
+    key_exchange = key_exchange_of(session);
   }
 };
 
@@ -132,5 +133,6 @@ bool TlsServerChannel::established() const { return impl_->established; }
 bool TlsServerChannel::closed() const { return impl_->closed; }
 std::string TlsServerChannel::version() const { return impl_->version; }
 std::string TlsServerChannel::cipher() const { return impl_->cipher; }
+std::string TlsServerChannel::key_exchange() const { return impl_->key_exchange; }
 
 }  // namespace sealpost::tls

@@ -45,8 +45,9 @@ class TlsServerChannel {
   std::string take_plaintext();
   bool established() const;
   bool closed() const;
-  std::string version() const;  // "TLS v1.2", once established
+  std::string version() const;  // "TLS v1.3", once established
   std::string cipher() const;
+  std::string key_exchange() const;  // "x25519/ML-KEM-768", "x25519"
 
  private:
   struct Impl;

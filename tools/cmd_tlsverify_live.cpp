@@ -115,7 +115,8 @@ void print_text(const mta::DeliveryResult& result, const std::string& domain, po
               << (o.fallback_plaintext ? " — retry in clear" : "") << "\n";
     std::cout << "STARTTLS: " << to_string(o.starttls);
     if (!o.tls_version.empty()) {
-      std::cout << ", " << o.tls_version << " " << o.tls_cipher << (o.tls_resumed ? ", resumed session" : ", full handshake");
+      std::cout << ", " << o.tls_version << " " << o.tls_cipher << (o.tls_key_exchange.empty() ? "" : " " + o.tls_key_exchange)
+                << (o.tls_resumed ? ", resumed session" : ", full handshake");
     }
     std::cout << "\n";
     if (o.dane) std::cout << mta::render_dane_text(*o.dane);

@@ -67,10 +67,7 @@ class Session {
     messages_ = parked.messages;
     connected_ = true;
     auto& o = result_.outcome;
-    o.starttls = parked.outcome.starttls;
-    o.tls_version = parked.outcome.tls_version;
-    o.tls_cipher = parked.outcome.tls_cipher;
-    o.tls_resumed = parked.outcome.tls_resumed;
+    take_tls_session(o, parked.outcome);
     o.trace = std::move(parked.outcome.trace);
     o.dane = std::move(parked.outcome.dane);
     // This message's policy (its origin and age), with what the connection's check found.
@@ -227,6 +224,7 @@ class Session {
     const auto* facts = conn_->tls_facts();
     result_.outcome.tls_version = facts->version;
     result_.outcome.tls_cipher = facts->cipher;
+    result_.outcome.tls_key_exchange = facts->key_exchange;
     result_.outcome.tls_resumed = facts->resumed;
     result_.chain = facts->chain;
     if (result_.outcome.starttls != StartTls::kImplicit) result_.outcome.starttls = StartTls::kOk;

@@ -27,7 +27,8 @@ void LoggingTransport::query(const std::string& name, dns::RrType type, Handler 
 std::string describe_tls(const TlsOutcome& o) {
   std::string out = where(o) + " STARTTLS " + std::string(to_string(o.starttls));
   if (!o.tls_version.empty()) {
-    out += ", " + o.tls_version + " " + o.tls_cipher + (o.tls_resumed ? ", resumed" : ", full handshake");
+    out += ", " + o.tls_version + " " + o.tls_cipher + (o.tls_key_exchange.empty() ? "" : " " + o.tls_key_exchange) +
+           (o.tls_resumed ? ", resumed" : ", full handshake");
   }
   if (o.connection_reused) out += ", reused connection";
   if (o.fallback_plaintext) out += ", clear retry";

@@ -225,6 +225,7 @@ Result<TlsOutcome> parse_outcome_line(std::string_view line) {
     r.dane = std::move(*t);
   }
   // Written only where the domain publishes a TLS-RPT record.
+  if (!text(j, "tls_key_exchange", r.tls_key_exchange, e, false)) return Error{e};
   if (j.contains("tlsrpt_rua") && !string_list(j, "tlsrpt_rua", r.tlsrpt_rua, e)) return Error{e};
   // Written only where an MTA-STS policy applied.
   if (const auto m = j.find("mta_sts"); m != j.end()) {

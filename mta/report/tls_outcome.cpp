@@ -88,10 +88,19 @@ std::string to_json_line(const TlsOutcome& o) {
       {"status", text_or_null(o.status)},
       {"reason", o.reason},
   };
+  if (!o.tls_key_exchange.empty()) j["tls_key_exchange"] = o.tls_key_exchange;
   if (o.dane) j["dane"] = dane_to_json(*o.dane);
   if (o.mta_sts) j["mta_sts"] = sts_to_json(*o.mta_sts);
   if (!o.tlsrpt_rua.empty()) j["tlsrpt_rua"] = o.tlsrpt_rua;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void take_tls_session(TlsOutcome& to, const TlsOutcome& from) {
+  to.starttls = from.starttls;
+  to.tls_version = from.tls_version;
+  to.tls_cipher = from.tls_cipher;
+  to.tls_key_exchange = from.tls_key_exchange;
+  to.tls_resumed = from.tls_resumed;
 }
 
 std::string tls_summary(const TlsOutcome& o) {

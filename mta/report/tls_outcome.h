@@ -90,6 +90,7 @@ struct TlsOutcome {
   StartTls starttls = StartTls::kNotAttempted;
   std::string tls_version;
   std::string tls_cipher;
+  std::string tls_key_exchange;  // the group, "x25519/ML-KEM-768"; written only when known
   bool tls_resumed = false;
   bool connection_reused = false;  // a parked connection carried this message (no new handshake)
   // Written whole; read back (outcome_reader.h) without the comparisons, matched pair and
@@ -108,6 +109,10 @@ struct TlsOutcome {
 };
 
 std::string to_json_line(const TlsOutcome& outcome);
+
+// What a message carried by a parked connection inherits from the outcome that opened it:
+// STARTTLS, version, cipher, key exchange, resumed.
+void take_tls_session(TlsOutcome& to, const TlsOutcome& from);
 bool encrypted(const TlsOutcome& outcome);  // a TLS version was negotiated
 
 // "verified(hosted, route-host)", "dane-verified(dane-ee)", "dane-verified(dane-ta:mx-host,
