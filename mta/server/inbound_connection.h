@@ -27,7 +27,7 @@ class InboundConnection {
   // The server side of the handshake, right after "220 Ready to start TLS".
   boost::asio::awaitable<Status> start_tls(tls::TlsServerContext& context, std::chrono::steady_clock::duration timeout);
   bool encrypted() const { return tls_ && tls_->established(); }
-  std::string tls_description() const;   // "TLS v1.2 AES_256_GCM…"
+  std::string tls_description() const;   // "TLS v1.3 AES_256_GCM_SHA384"
   boost::asio::awaitable<void> close();  // close_notify when encrypted, then the socket
 
  private:

@@ -64,7 +64,7 @@ class InboundSession {
   std::string committed(const Result<std::string>& queue_id);
 
   bool in_data() const { return state_ == State::kData; }
-  // The handshake succeeded: "TLS v1.2 CIPHER" for the Received field; the session starts
+  // The handshake succeeded: "TLS v1.3 CIPHER" for the Received field; the session starts
   // over (the client must EHLO again).
   void tls_started(std::string description);
 
