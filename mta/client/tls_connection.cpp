@@ -1,13 +1,26 @@
 // TlsConnection (see tls_connection.h).
 #include "mta/client/tls_connection.h"
 
+#include <netinet/tcp.h>
+
 namespace sealpost::mta {
 
 namespace asio = boost::asio;
 using Clock = TlsConnection::Clock;
 namespace {
 constexpr auto kShutdownTimeout = std::chrono::seconds(2);
+
+// Acknowledge what arrives at once instead of after the delayed-ACK timer (Linux: up to
+// 40 ms). A TLS 1.3 server sends its session tickets as separate small records after the
+// handshake; one that has Nagle on (Postfix smtpd, OpenSSL's two tickets) holds the second
+// until the first is acknowledged, which stalled every new TLS 1.3 session to Postfix by
+// ~30 ms (bench/README.md). The flag does not stick, so it is set before every read.
+using QuickAck = asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_QUICKACK>;
+void quick_ack(asio::ip::tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.set_option(QuickAck(true), ignored);
 }
+}  // namespace
 
 TlsConnection::TlsConnection(asio::any_io_executor executor) : socket_(executor), watchdog_(executor) {}
 TlsConnection::~TlsConnection() { close(); }
@@ -48,6 +61,7 @@ asio::awaitable<Status> TlsConnection::connect(const asio::ip::tcp::endpoint& en
 
 asio::awaitable<Result<std::size_t>> TlsConnection::read_raw(Clock::duration timeout) {
   boost::system::error_code ec;
+  quick_ack(socket_);
   arm(timeout);
   const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
   disarm();
@@ -68,6 +82,7 @@ asio::awaitable<Status> TlsConnection::write_raw(std::string data, Clock::durati
 asio::awaitable<Result<bool>> TlsConnection::read_more(Clock::duration timeout) {
   if (eof_) co_return false;
   boost::system::error_code ec;
+  quick_ack(socket_);
   arm(timeout);
   const std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
   disarm();
