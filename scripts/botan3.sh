@@ -3,7 +3,8 @@
 # (empty when the system's own botan-3 is used). Botan 3 is the maintained line (TLS 1.3);
 # Debian 12 has only Botan 2.19, so there the library is built from Debian's own `botan3`
 # source package:
-#   1. pkg-config finds botan-3 (Debian 13, Ubuntu 24.04 and later): use it, nothing else.
+#   1. pkg-config finds botan-3 at 3.7 or later (Debian 13 and later; 3.7 is the line tested
+#      here, and the first with only the standardized ML-KEM in TLS): use it, nothing else.
 #   2. Else a library this script built before, for the same recipe, in the cache: use it,
 #      offline. The cache is outside the clone ($SEALPOST_CACHE, default
 #      /var/cache/sealpost), keyed by the package version and a hash of the recipe below, so
@@ -17,7 +18,7 @@
 # Run as root or with write access to the cache. Used by scripts/build.sh.
 set -euo pipefail
 
-if pkg-config --exists botan-3 2>/dev/null; then
+if pkg-config --atleast-version=3.7 botan-3 2>/dev/null; then
   echo ""
   exit 0
 fi
