@@ -132,8 +132,8 @@ class PathBuilder {
     bool ok = false;
     try {
       const std::string alg = subject.botan().signature_algorithm().oid().to_formatted_string();
-      const bool weak = alg.find("SHA-1") != std::string::npos || alg.find("SHA-160") != std::string::npos ||
-                        alg.find("MD5") != std::string::npos;
+      // Botan 3's names: "RSA/PKCS1v15(SHA-1)", "ECDSA/SHA-1", "RSA/PKCS1v15(MD5)".
+      const bool weak = alg.find("SHA-1") != std::string::npos || alg.find("MD5") != std::string::npos;
       ok = !weak && subject.botan().check_signature(*issuer.botan().subject_public_key());
     } catch (const std::exception&) {
       ok = false;
