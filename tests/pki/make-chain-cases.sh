@@ -41,7 +41,8 @@ authorityKeyIdentifier=keyid:always'
 
 # cert NAME SUBJECT ISSUER EXTENSIONS [KEYTYPE] [SERIAL]: ISSUER "self" for a root; the
 # key of NAME is reused when NAME.key exists (a renewed or cross-signed copy of one CA).
-# SECTIONS (environment): a file of openssl config sections the extensions refer to.
+# SECTIONS (environment): a file of openssl config sections the extensions refer to;
+# DIGEST: the signature's hash (default sha256).
 cert() {
   local name=$1 subj=$2 issuer=$3 ext=$4 type=${5:-ec} ser=${6:-$((serial++))}
   local signer=(-CA "$issuer.pem" -CAkey "$issuer.key")
@@ -50,7 +51,7 @@ cert() {
   printf '[x]\n%s\n' "$ext" > "$name.ext"
   [ -n "${SECTIONS:-}" ] && cat "$SECTIONS" >> "$name.ext"
   openssl req -new -key "$name.key" -subj "$subj" -out "$name.csr" 2>/dev/null
-  at openssl x509 -req -in "$name.csr" "${signer[@]}" -days "${DAYS:-3652}" -set_serial "$ser" \
+  at openssl x509 -req -in "$name.csr" "${signer[@]}" -"${DIGEST:-sha256}" -days "${DAYS:-3652}" -set_serial "$ser" \
     -extfile "$name.ext" -extensions x -out "$name.pem" 2>/dev/null
   rm -f "$name.csr" "$name.ext"
 }
@@ -68,6 +69,11 @@ cert root "/O=Sealpost Tests/CN=Case Root" self "$ca_ext"
 cert int "/O=Sealpost Tests/CN=Case Intermediate" root "$int_ext"
 leaf ok int DNS:mx.example.test
 leaf ok-rsa int DNS:mx.example.test '' rsa2048
+# Signatures with SHA-1 (RFC 9155, CA/B BR §7.1.3.2) no longer hold, ECDSA or RSA.
+DIGEST=sha1 leaf sig-sha1-ecdsa int DNS:mx.example.test
+cert rsa-int "/O=Sealpost Tests/CN=Case RSA Intermediate" root "$int_ext" rsa2048
+leaf sig-sha256-rsa rsa-int DNS:mx.example.test
+DIGEST=sha1 leaf sig-sha1-rsa rsa-int DNS:mx.example.test
 
 # 1. Name constraints, in the root and in intermediates (RFC 5280 §4.2.1.10).
 nc_root() { cert "$1" "/O=Sealpost Tests/CN=$1" self "$ca_ext
