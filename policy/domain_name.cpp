@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "idna/idna.h"
 #include "policy/ip_address.h"
 
 namespace sealpost::policy {
@@ -13,7 +14,7 @@ bool is_ldh(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 
 std::string byte_reason(unsigned char c) {
   if (c == 0) return "contains a NUL byte";
-  if (c >= 0x80) return "contains a non-ASCII byte (a U-label? names are compared as A-labels)";
+  if (c >= 0x80) return "contains a non-ASCII byte (a U-label? names are compared as A-labels)";  // presented names only
   char buf[64];
   std::snprintf(buf, sizeof buf, "contains the byte 0x%02X, not a letter, digit, hyphen or dot", static_cast<unsigned>(c));
   return buf;
@@ -78,14 +79,38 @@ Result<std::string> normalize_presented_name(std::string_view raw) {
   return name;
 }
 
-Result<std::string> normalize_reference_name(std::string_view raw) {
-  for (const char c : raw) {
-    if (c == '*') return Error{"contains a wildcard; reference identifiers never do"};
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      return Error{"contains a non-ASCII byte; give internationalized names in A-label (xn--) form"};
+bool has_a_label(std::string_view name) {
+  for (std::size_t i = 0; i + 4 <= name.size(); ++i) {
+    if ((i == 0 || name[i - 1] == '.') && (name[i] | 0x20) == 'x' && (name[i + 1] | 0x20) == 'n' && name[i + 2] == '-' &&
+        name[i + 3] == '-') {
+      return true;
     }
   }
-  return normalize(raw, /*allow_star=*/false);
+  return false;
+}
+
+Result<std::string> normalize_reference_name(std::string_view raw) {
+  bool non_ascii = false;
+  for (const char c : raw) {
+    if (c == '*') return Error{"contains a wildcard; reference identifiers never do"};
+    non_ascii = non_ascii || static_cast<unsigned char>(c) >= 0x80;
+  }
+  if (!non_ascii && !has_a_label(raw)) return normalize(raw, /*allow_star=*/false);
+  // U-labels become A-labels, and A-labels are checked (RFC 5891 §5), in idna/.
+  const idna::Converted a = idna::to_a_label(raw);
+  if (!a.ok()) return Error{"is not a valid internationalized domain name (IDNA2008): " + a.error};
+  return normalize(a.name, /*allow_star=*/false);
+}
+
+std::string unicode_form(std::string_view name) {
+  if (!has_a_label(name)) return {};
+  const idna::Converted u = idna::to_u_label(name);
+  return u.ok() && u.name != name ? u.name : std::string();
+}
+
+std::string with_unicode_form(std::string_view name) {
+  const std::string u = unicode_form(name);
+  return u.empty() ? std::string(name) : std::string(name) + " (" + u + ")";
 }
 
 std::string escape_for_display(std::string_view raw) {

@@ -3,6 +3,8 @@
 // (blank lines, trailing white space, CRLF or LF).
 #include "policy/mta_sts.h"
 
+#include "policy/utf8.h"
+
 #include <algorithm>
 
 #include "policy/domain_name.h"
@@ -34,6 +36,8 @@ constexpr std::string_view kStsVersion = "v=STSv1";
 // An MX pattern (sts-policy-mx-value = ["*."] Domain) in the form compared.
 Result<std::string> mx_pattern(std::string_view raw) {
   const bool wildcard = raw.starts_with("*.");
+  // RFC 8461 §3.2: Domain as RFC 5321 has it, ASCII: internationalized names as A-labels.
+  if (has_non_ascii(raw)) return Error{"mx '" + shown(raw) + "' is not ASCII: the policy must give A-labels (RFC 8461 §3.2)"};
   auto name = normalize_reference_name(wildcard ? raw.substr(2) : raw);
   if (!name) return Error{"mx '" + shown(raw) + "' " + name.error().message};
   return (wildcard ? "*." : "") + *name;

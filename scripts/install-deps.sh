@@ -10,7 +10,7 @@ packages=(
   # Botan 3 where Debian has it (13 and later); else scripts/botan3.sh builds it from Debian's
   # source package, which needs dpkg-source and Python
   $(apt-cache show libbotan-3-dev 2>/dev/null | grep -q "^Version: 3\.\([7-9]\|[1-9][0-9]\)" && echo libbotan-3-dev || echo dpkg-dev xz-utils python3)
-  libc-ares-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
+  libc-ares-dev libidn2-dev libboost-dev libboost-system-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   # run time: the system CA bundle (trust system_bundle = true)
   ca-certificates

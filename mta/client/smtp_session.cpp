@@ -9,9 +9,11 @@
 #include "mta/client/session_outcome.h"
 #include "mta/client/smtp_auth.h"
 #include "mta/client/smtp_connection.h"
+#include "mta/smtp/address.h"
 #include "mta/smtp/recipient_replies.h"
 #include "policy/domain_name.h"
 #include "policy/time_format.h"
+#include "policy/utf8.h"
 
 namespace sealpost::mta {
 
@@ -20,10 +22,6 @@ namespace {
 
 using policy::Stage;
 using policy::TlsSetting;
-
-bool has_8bit(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-}
 
 class Session {
  public:
@@ -309,23 +307,23 @@ class Session {
       co_return true;
     }
     const auto& t = ctx_.timeouts;
-    const bool eight_bit = has_8bit(env->content);
-    std::string mail = "MAIL FROM:<" + env->from + ">";
+    const bool eight_bit = policy::has_non_ascii(env->content);
+    // RFC 6531 §3.7.4: UTF-8 in local parts or headers goes only to a next hop offering
+    // SMTPUTF8 (5.6.7 otherwise, as Postfix); without it, addresses go out with A-labels.
+    const bool utf8 = needs_smtputf8(*env);
+    const auto wire = [utf8](const std::string& a) { return utf8 ? a : ascii_address(a); };
+    std::string mail = "MAIL FROM:<" + wire(env->from) + ">";
     if (caps_.size) mail += " SIZE=" + std::to_string(env->content.size());
     if (eight_bit && caps_.eight_bit_mime) mail += " BODY=8BITMIME";
+    if (utf8) mail += " SMTPUTF8";
+    if (utf8 && !caps_.smtputf8) co_return bounce_all("5.6.7", "SMTPUTF8 is required, but was not offered by " + where());
     if (caps_.size && *caps_.size > 0 && env->content.size() > *caps_.size) {
-      for (const auto& a : env->recipients) {
-        result_.recipients.push_back({.address = a,
-                                      .status = RecipientStatus::kBounced,
-                                      .status_code = "5.3.4",
-                                      .reply = "message size " + std::to_string(env->content.size()) + " exceeds the limit " +
-                                               std::to_string(*caps_.size) + " of " + where()});
-      }
-      co_return true;
+      co_return bounce_all("5.3.4", "message size " + std::to_string(env->content.size()) + " exceeds the limit " +
+                                        std::to_string(*caps_.size) + " of " + where());
     }
     // RFC 2920: with PIPELINING, MAIL and every RCPT go in one write; replies come in order.
     std::vector<std::string> commands = {mail};
-    for (const auto& a : env->recipients) commands.push_back("RCPT TO:<" + a + ">");
+    for (const auto& a : env->recipients) commands.push_back("RCPT TO:<" + wire(a) + ">");
     std::vector<Result<Reply>> replies;
     result_.outcome.stage = OutcomeStage::kMail;
     if (caps_.pipelining) {
@@ -385,6 +383,12 @@ class Session {
     co_return true;
   }
 
+  bool bounce_all(const char* code, const std::string& reason) {  // before MAIL: the connection stays clean
+    for (const auto& a : req_.envelope->recipients)
+      result_.recipients.push_back({.address = a, .status = RecipientStatus::kBounced, .status_code = code, .reply = reason});
+    return true;
+  }
+
   // RFC 5321 §4.1.1.5: a transaction that will not reach DATA is aborted with RSET, so the
   // server discards its state before QUIT (and, with connection reuse, before the next one).
   asio::awaitable<void> reset() {
@@ -394,8 +398,7 @@ class Session {
 
   asio::awaitable<void> quit() {
     if (!connected_) co_return;
-    // Parked for the next message with the same key instead of closed (connection_cache.h).
-    // Never a clear retry: the next message tries TLS again.
+    // Parked for the next message with the same key (connection_cache.h); never a clear retry.
     if (!broken_ && clean_ && result_.verdict == HostVerdict::kDone && req_.envelope && !req_.in_clear && ctx_.connections &&
         !req_.reuse_key.empty() && messages_ + 1 < req_.max_messages) {
       ctx_.connections->park(req_.reuse_key, {.connection = std::move(conn_),

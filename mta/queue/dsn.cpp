@@ -3,7 +3,9 @@
 
 #include <random>
 
+#include "mta/smtp/address.h"
 #include "policy/time_format.h"
+#include "policy/utf8.h"
 
 namespace sealpost::mta {
 namespace {
@@ -11,19 +13,25 @@ namespace {
 constexpr std::size_t kFoldAt = 76;  // RFC 5322 §2.1.1: SHOULD be no more than 78
 
 // Printable US-ASCII only (RFC 3464 §2.1: the fields are 7-bit text); the rest becomes '?'.
-std::string seven_bit(std::string_view text) {
+// `utf8`: an RFC 6533 DSN, whose fields may carry UTF-8 (RFC 6532 §3.2), kept when well formed.
+std::string seven_bit(std::string_view text, bool utf8 = false) {
+  if (utf8 && policy::is_valid_utf8(text)) {
+    std::string out;
+    for (char c : text) out += (static_cast<unsigned char>(c) >= 0x80 || (c >= 0x20 && c < 0x7f)) ? c : '?';
+    return out;
+  }
   std::string out;
   for (char c : text) out += (c >= 0x20 && c < 0x7f) ? c : '?';
   return out;
 }
 
 // "Name: value", folded at spaces so no line passes kFoldAt where it can be helped.
-std::string field(std::string_view name, std::string_view value) {
+std::string field(std::string_view name, std::string_view value, bool utf8 = false) {
   std::string out(name);
   out += ":";
   std::size_t line = out.size();
   std::size_t pos = 0;
-  const std::string v = seven_bit(value);
+  const std::string v = seven_bit(value, utf8);
   while (pos < v.size()) {
     std::size_t end = v.find(' ', pos);
     if (end == std::string::npos) end = v.size();
@@ -47,12 +55,14 @@ std::string field(std::string_view name, std::string_view value) {
   return out + "\r\n";
 }
 
-std::string header_block(const std::string& content) {
+std::string header_block(const std::string& content, bool utf8) {
   std::size_t end = content.find("\r\n\r\n");
   end = end == std::string::npos ? content.size() : end + 2;
   std::string headers = content.substr(0, std::min(end, kMaxReturnedHeaders));
   if (headers.size() == kMaxReturnedHeaders) headers.erase(headers.rfind("\r\n") + 2);
-  // 8-bit header octets (RFC 6532) would make the DSN 8-bit; 7-bit keeps every path open.
+  // 8-bit header octets (RFC 6532) would make a classic DSN 8-bit; 7-bit keeps every path
+  // open. An RFC 6533 DSN returns them as they are (message/global-headers).
+  if (utf8 && policy::is_valid_utf8(headers)) return headers;
   std::string out;
   for (char c : headers) out += (static_cast<unsigned char>(c) < 0x80) ? c : '?';
   return out;
@@ -63,17 +73,29 @@ std::string boundary(const std::string& queue_id) {
   return queue_id + "." + std::to_string(rd()) + "/sealpost";
 }
 
+// RFC 6533: a DSN for an SMTPUTF8 message that has UTF-8 to report (a local part, a header) is
+// internationalized: message/global-delivery-status with "utf-8" address types, the headers
+// as message/global-headers, and it is itself sent with SMTPUTF8. Otherwise a classic 7-bit
+// DSN, with A-labels for U-label domains, which every server takes.
+bool internationalized(const DsnInput& in) {
+  Envelope reported{.from = in.sender, .content = in.original_content, .smtputf8 = in.smtputf8};
+  for (const auto& r : in.recipients) reported.recipients.push_back(r.address);
+  return needs_smtputf8(reported);  // UTF-8 in a local part or a header, not only in domains
+}
+
 }  // namespace
 
 std::optional<Envelope> make_dsn(const DsnInput& in) {
   if (in.sender.empty() || in.recipients.empty()) return std::nullopt;
   const std::string b = boundary(in.queue_id);
+  const bool u = internationalized(in);
+  const auto address = [u](const std::string& a) { return u ? a : ascii_address(a); };
   bool expired = false;
   for (const auto& r : in.recipients) expired = expired || r.expired;
 
   std::string m;
   m += field("From", "MAILER-DAEMON@" + in.reporting_mta + " (Mail Delivery System)");
-  m += field("To", "<" + in.sender + ">");
+  m += field("To", "<" + address(in.sender) + ">", u);
   m += field("Subject",
              expired ? "Undelivered Mail Returned to Sender (expired in the queue)" : "Undelivered Mail Returned to Sender");
   m += field("Date", policy::rfc5322_utc(in.now));
@@ -81,23 +103,27 @@ std::optional<Envelope> make_dsn(const DsnInput& in) {
              "<" + in.queue_id + "." + std::to_string(in.now.time_since_epoch().count()) + "@" + in.reporting_mta + ">");
   m += field("Auto-Submitted", "auto-replied");  // RFC 3834 §5
   m += "MIME-Version: 1.0\r\n";
-  m += "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"" + b + "\"\r\n\r\n";
+  m += std::string("Content-Type: multipart/report; report-type=") + (u ? "global-delivery-status" : "delivery-status") +
+       ";\r\n\tboundary=\"" + b + "\"\r\n\r\n";
   m += "This is a MIME-encapsulated message.\r\n\r\n--" + b + "\r\n";
-  m += "Content-Type: text/plain; charset=us-ascii\r\nContent-Description: Notification\r\n\r\n";
+  m += std::string("Content-Type: text/plain; charset=") + (u ? "utf-8" : "us-ascii") +
+       "\r\nContent-Description: Notification\r\n\r\n";
   m += "This is the mail system at host " + in.reporting_mta + ".\r\n\r\n";
   m += "Your message (queue ID " + in.queue_id + ") could not be delivered to one or more recipients.\r\n";
   m += "It is attached below. For further assistance, send mail to postmaster.\r\n\r\n";
   for (const auto& r : in.recipients) {
-    m += field("<" + seven_bit(r.address) + ">", (r.expired ? "expired in the queue: " : "") + r.diagnostic);
+    m += field("<" + seven_bit(address(r.address), u) + ">", (r.expired ? "expired in the queue: " : "") + r.diagnostic);
   }
   m += "\r\n--" + b + "\r\n";
-  m += "Content-Type: message/delivery-status\r\nContent-Description: Delivery report\r\n\r\n";
+  m += std::string("Content-Type: message/") + (u ? "global-delivery-status" : "delivery-status") +
+       "\r\nContent-Description: Delivery report\r\n\r\n";
   m += field("Reporting-MTA", "dns; " + in.reporting_mta);
   m += field("X-Sealpost-Queue-ID", in.queue_id);
   m += field("Arrival-Date", policy::rfc5322_utc(in.arrival));
   for (const auto& r : in.recipients) {
     m += "\r\n";
-    m += field("Final-Recipient", "rfc822; " + r.address);
+    // RFC 6533 §3: the "utf-8" address type, raw UTF-8 inside message/global-delivery-status.
+    m += field("Final-Recipient", (u && policy::has_non_ascii(r.address) ? "utf-8; " : "rfc822; ") + address(r.address), u);
     m += field("Action", "failed");
     m += field("Status", r.status);
     if (!r.remote_mta.empty()) m += field("Remote-MTA", "dns; " + r.remote_mta);
@@ -106,10 +132,11 @@ std::optional<Envelope> make_dsn(const DsnInput& in) {
     m += field("Last-Attempt-Date", policy::rfc5322_utc(in.now));
   }
   m += "\r\n--" + b + "\r\n";
-  m += "Content-Type: text/rfc822-headers\r\nContent-Description: Undelivered Message Headers\r\n\r\n";
-  m += header_block(in.original_content);
+  m += std::string("Content-Type: ") + (u ? "message/global-headers" : "text/rfc822-headers") +
+       "\r\nContent-Description: Undelivered Message Headers\r\n\r\n";
+  m += header_block(in.original_content, u);
   m += "\r\n--" + b + "--\r\n";
-  return Envelope{.from = "", .recipients = {in.sender}, .content = std::move(m)};
+  return Envelope{.from = "", .recipients = {in.sender}, .content = std::move(m), .smtputf8 = u};
 }
 
 }  // namespace sealpost::mta

@@ -3,7 +3,8 @@
 // One DSN names every recipient it reports, with its enhanced status (RFC 3463) and the
 // reason — the remote reply, or the TLS reason (TLS-POLICY.md §7) when TLS kept the message
 // back. It returns the original headers only (text/rfc822-headers, RFC 6522 §3), never the
-// body, so a DSN is small and 7-bit. Untrusted: the original message's headers and the remote
+// body, so a DSN is small and 7-bit — unless the message was SMTPUTF8 and there is UTF-8 to
+// report: then it is an RFC 6533 DSN (message/global-delivery-status). Untrusted: the original message's headers and the remote
 // replies, which are folded, cut to RFC 5322 line limits and made 7-bit here.
 #pragma once
 
@@ -37,6 +38,7 @@ struct DsnInput {
   std::string sender;            // the original envelope sender: the DSN's recipient
   std::string original_content;  // for the returned headers
   std::vector<DsnRecipient> recipients;
+  bool smtputf8 = false;  // the original message came with SMTPUTF8 (RFC 6533 may apply)
 };
 
 // RFC 3461 §6.2 / RFC 5321 §6.1: no DSN for a message with the null reverse-path (that would

@@ -6,6 +6,7 @@
 #include "dns/policy_txt_lookup.h"
 #include "mta/client/await_lookup.h"
 #include "mta/client/delivery.h"
+#include "mta/smtp/address.h"
 #include "policy/stage_decision.h"
 #include "policy/time_format.h"
 
@@ -20,7 +21,8 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string domain_of(const std::string& address) { return address.substr(address.rfind('@') + 1); }
+// The recipient domain as destconfig, smtproutes and DNS know it: A-labels (RFC 5890).
+std::string domain_of(const std::string& address) { return delivery_domain(address); }
 
 // The destination a concurrency limit counts: the recipient domain, or the hosts of its SMTP
 // route (every domain routed to one smarthost shares that smarthost's limit).
@@ -185,7 +187,8 @@ bool QueueRunner::send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> f
                        .now = std::chrono::system_clock::now(),
                        .sender = msg.envelope.from,
                        .original_content = msg.envelope.content,
-                       .recipients = std::move(failed)});
+                       .recipients = std::move(failed),
+                       .smtputf8 = msg.envelope.smtputf8});
   if (!dsn) {
     (*log_)(LogLevel::kInfo, msg.id + ": no DSN: the sender is null (a bounce is never bounced)");
     return true;
@@ -264,7 +267,8 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
         }
       } slot{*this, destination};
       if (stopping_) co_return;
-      Envelope env{.from = msg->envelope.from, .recipients = rcpts, .content = msg->envelope.content};
+      Envelope env{
+          .from = msg->envelope.from, .recipients = rcpts, .content = msg->envelope.content, .smtputf8 = msg->envelope.smtputf8};
       // Built before the co_await: g++ 12 miscompiles a conditional expression inside the
       // operand of co_await (a null route pointer was dereferenced).
       DeliveryRequest request{.recipient_domain = domain,

@@ -1,5 +1,5 @@
 // See spool.h. File format (one message):
-//   sealpost-spool 1\n  id: ID\n  received: T\n  client: C\n  from: A\n  rcpt: A\n…
+//   sealpost-spool 1\n  id: ID\n  received: T\n  client: C\n  from: A\n  [smtputf8: yes\n]  rcpt: A\n…
 //   size: N\n  \n  N bytes of content  \n.end ID\n
 #include "mta/queue/spool.h"
 
@@ -73,6 +73,8 @@ bool valid_queue_id(std::string_view id) {
 std::string serialize_message(const QueuedMessage& m) {
   std::string out(kMagic);
   out += "id: " + m.id + "\nreceived: " + m.received + "\nclient: " + m.client + "\nfrom: " + m.envelope.from + "\n";
+  // Written only when set: a message without the flag is byte for byte what earlier versions wrote.
+  if (m.envelope.smtputf8) out += "smtputf8: yes\n";
   for (const auto& r : m.envelope.recipients) out += "rcpt: " + r + "\n";
   out += "size: " + std::to_string(m.envelope.content.size()) + "\n\n";
   out += m.envelope.content;
@@ -91,7 +93,11 @@ Result<QueuedMessage> parse_message(std::string_view text, std::string_view sour
       !field(text, pos, "from", m.envelope.from)) {
     return bad("bad envelope");
   }
-  std::string rcpt;
+  std::string rcpt, smtputf8;
+  if (field(text, pos, "smtputf8", smtputf8)) {
+    if (smtputf8 != "yes") return bad("bad smtputf8");
+    m.envelope.smtputf8 = true;
+  }
   while (field(text, pos, "rcpt", rcpt)) {
     if (m.envelope.recipients.size() >= kMaxSpoolRecipients) return bad("too many recipients");
     m.envelope.recipients.push_back(rcpt);

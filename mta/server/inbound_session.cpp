@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "mta/smtp/address.h"
 #include "policy/domain_name.h"
 
 namespace sealpost::mta {
@@ -22,31 +23,6 @@ bool starts_with_ci(std::string_view line, std::string_view prefix) {
 }
 
 }  // namespace
-
-Result<std::string> parse_path(std::string_view text, bool allow_empty) {
-  if (text.empty() || text.front() != '<') return Error{"501 5.1.7 Syntax: the address must be in <>"};
-  const auto close = text.find('>');
-  if (close == std::string_view::npos) return Error{"501 5.1.7 Syntax: missing '>'"};
-  const std::string_view inner = text.substr(1, close - 1);
-  if (inner.empty()) {
-    if (allow_empty) return std::string();
-    return Error{"501 5.1.3 Bad recipient address syntax"};
-  }
-  if (inner.size() > 254) return Error{"501 5.1.3 Address too long"};
-  const auto at = inner.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at > 64 || inner.front() == '@') {
-    return Error{"501 5.1.3 Bad address syntax (local@domain)"};
-  }
-  for (char c : inner.substr(0, at)) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == '\x7f' || c == '"' || c == '\\' || c == ',' ||
-        c == ':' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']') {
-      return Error{"501 5.1.3 Bad address syntax: this relay accepts dot-atom local parts only"};
-    }
-  }
-  auto domain = policy::normalize_reference_name(inner.substr(at + 1));
-  if (!domain) return Error{"501 5.1.2 Bad domain in address"};
-  return std::string(inner.substr(0, at + 1)) + *domain;
-}
 
 InboundSession::InboundSession(InboundConfig config, ClientInfo client)
     : config_(std::move(config)), client_(std::move(client)) {}
@@ -123,10 +99,10 @@ InboundSession::Step InboundSession::command(std::string_view line) {
     if (!starts_with_ci(line, "MAIL FROM:")) return bad("501 5.5.4 Syntax: MAIL FROM:<address>");
     std::string_view rest = line.substr(10);
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    auto from = parse_path(rest, true);
-    if (!from) return bad(from.error().message);
-    // ESMTP parameters (RFC 5321 §4.1.2): SIZE and BODY are known; others are refused.
-    std::string_view params = rest.substr(rest.find('>') + 1);
+    // ESMTP parameters (RFC 5321 §4.1.2): SIZE, BODY and SMTPUTF8 are known; others are
+    // refused. Read first: SMTPUTF8 decides which addresses are acceptable (RFC 6531 §3.3).
+    bool smtputf8 = false;
+    std::string_view params = rest.find('>') == std::string_view::npos ? "" : rest.substr(rest.find('>') + 1);
     while (!params.empty()) {
       while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
       if (params.empty()) break;
@@ -142,11 +118,15 @@ InboundSession::Step InboundSession::command(std::string_view line) {
         if (std::stoull(n) > config_.limits.max_message_size) {
           return {.reply = "552 5.3.4 Message size exceeds fixed limit\r\n"};
         }
-      } else if (p != "BODY=7BIT" && p != "BODY=8BITMIME" && p != "SMTPUTF8") {
+      } else if (p == "SMTPUTF8") {
+        smtputf8 = true;
+      } else if (p != "BODY=7BIT" && p != "BODY=8BITMIME") {
         return bad("555 5.5.4 Unsupported parameter " + policy::escape_for_display(p.substr(0, 32)));
       }
     }
-    envelope_ = {.from = *from};
+    auto from = parse_path(rest, true, smtputf8);
+    if (!from) return bad(from.error().message);
+    envelope_ = {.from = *from, .smtputf8 = smtputf8};
     state_ = State::kMail;
     return {.reply = "250 2.1.0 Ok\r\n"};
   }
@@ -155,7 +135,7 @@ InboundSession::Step InboundSession::command(std::string_view line) {
     if (!starts_with_ci(line, "RCPT TO:")) return bad("501 5.5.4 Syntax: RCPT TO:<address>");
     std::string_view rest = line.substr(8);
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    auto to = parse_path(rest, false);
+    auto to = parse_path(rest, false, envelope_.smtputf8);
     if (!to) return bad(to.error().message);
     if (!client_.relay_allowed) {
       // RFC 5321 §3.6.1: relaying is for the configured client networks only.

@@ -1,6 +1,7 @@
 // The relay's SMTP server side, without I/O (RFC 5321 §3–4): one client line in, the reply
-// out. ESMTP with PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152) and
-// ENHANCEDSTATUSCODES (RFC 2034); relaying only for clients in the relay networks, so never
+// out. ESMTP with PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152),
+// ENHANCEDSTATUSCODES (RFC 2034) and SMTPUTF8 (RFC 6531: UTF-8 addresses and headers, only in
+// a transaction whose MAIL FROM says so; mta/smtp/address.h); relaying only for clients in the relay networks, so never
 // an open relay (RFC 5321 §3.6.1: 554/550 for foreign recipients); limits with proper replies
 // — command line 512 octets (§4.5.3.1.4), text line 1000 (§4.5.3.1.6), message size (552),
 // recipients (452), bad commands (421 after too many); STARTTLS (RFC 3207) when the listener
@@ -86,9 +87,5 @@ class InboundSession {
   bool data_too_big_ = false;
   bool data_line_too_long_ = false;
 };
-
-// "<local@domain>" (with optional ESMTP parameters after it) → the address, lowercase
-// domain; "<>" → "". Nothing else: no source routes, no spaces, no control bytes.
-Result<std::string> parse_path(std::string_view text, bool allow_empty);
 
 }  // namespace sealpost::mta

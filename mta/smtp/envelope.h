@@ -16,6 +16,9 @@ struct Envelope {
   std::string from;                     // reverse-path, without <>; empty: null sender
   std::vector<std::string> recipients;  // forward-paths, without <>
   std::string content;                  // the RFC 5322 message, CRLF line ends, not dot-stuffed
+  // The client gave MAIL FROM's SMTPUTF8 parameter (RFC 6531): addresses and headers may
+  // hold UTF-8 (mta/smtp/address.h decides what the next hop must offer).
+  bool smtputf8 = false;
 };
 
 enum class RecipientStatus { kSent, kDeferred, kBounced };

@@ -90,5 +90,41 @@ TEST(Dsn, TheDiagnosticTypeFollowsWhoSaidIt_Rfc3464Section2_3_6) {
   EXPECT_NE(dsn->content.find("Diagnostic-Code: smtp; mx.example.com[192.0.2.1] said: 452"), std::string::npos) << dsn->content;
 }
 
+// RFC 6533: an SMTPUTF8 message with UTF-8 to report gets a message/global-delivery-status
+// DSN ("utf-8" address type, UTF-8 headers returned as message/global-headers), sent with
+// SMTPUTF8; one whose only UTF-8 is a domain gets a classic DSN with the A-label.
+TEST(Dsn, Rfc6533ForSmtputf8Messages) {
+  auto in = input();
+  in.smtputf8 = true;
+  in.original_content =
+      "Subject: \xC3\xBC"
+      "ber\r\n\r\nbody\r\n";
+  in.recipients[0].address =
+      "\xE7\x94\xA8@b\xC3\xBC"
+      "cher.example";
+  const auto dsn = make_dsn(in);
+  ASSERT_TRUE(dsn);
+  EXPECT_TRUE(dsn->smtputf8);
+  for (const char* expected : {"report-type=global-delivery-status;", "Content-Type: text/plain; charset=utf-8\r\n",
+                               "Content-Type: message/global-delivery-status\r\n",
+                               "Final-Recipient: utf-8; \xE7\x94\xA8@b\xC3\xBC"
+                               "cher.example\r\n",
+                               "Final-Recipient: rfc822; carol@example.net\r\n", "Content-Type: message/global-headers\r\n",
+                               "Subject: \xC3\xBC"
+                               "ber\r\n"}) {
+    EXPECT_NE(dsn->content.find(expected), std::string::npos) << expected << "\n---\n" << dsn->content;
+  }
+  in.original_content = "Subject: plain\r\n\r\nbody \xC3\xBC\r\n";
+  in.recipients[0].address =
+      "bob@b\xC3\xBC"
+      "cher.example";
+  const auto classic = make_dsn(in);
+  ASSERT_TRUE(classic);
+  EXPECT_FALSE(classic->smtputf8);
+  EXPECT_NE(classic->content.find("Final-Recipient: rfc822; bob@xn--bcher-kva.example\r\n"), std::string::npos);
+  EXPECT_NE(classic->content.find("Content-Type: message/delivery-status\r\n"), std::string::npos);
+  for (char c : classic->content) EXPECT_LT(static_cast<unsigned char>(c), 0x80);
+}
+
 }  // namespace
 }  // namespace sealpost::mta

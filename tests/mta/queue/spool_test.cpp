@@ -85,5 +85,31 @@ TEST_F(SpoolTest, TruncatedOrDamagedFilesAreNotMessages) {
   EXPECT_TRUE(spool->list().empty());
 }
 
+// RFC 6531: the spool keeps the SMTPUTF8 flag and the addresses as received; a file without
+// the line (every earlier version's) is a message without the flag.
+TEST_F(SpoolTest, KeepsTheSmtputf8FlagAndTheAddresses) {
+  QueuedMessage m{.id = "0123456789ABCDEF",
+                  .received = "2026-01-01T00:00:00Z",
+                  .client = "[127.0.0.1]",
+                  .envelope = {.from = "\xC3\xBC@b\xC3\xBC"
+                                       "cher.example",
+                               .recipients = {"\xE7\x94\xA8@example.com"},
+                               .content = "Subject: \xC3\xBC\r\n\r\nhi\r\n",
+                               .smtputf8 = true}};
+  auto back = parse_message(serialize_message(m), "t");
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->envelope.smtputf8);
+  EXPECT_EQ(back->envelope.from, m.envelope.from);
+  EXPECT_EQ(back->envelope.recipients, m.envelope.recipients);
+  m.envelope.smtputf8 = false;
+  const std::string plain = serialize_message(m);
+  EXPECT_EQ(plain.find("smtputf8"), std::string::npos);
+  ASSERT_TRUE(parse_message(plain, "t"));
+  EXPECT_FALSE(parse_message(plain, "t")->envelope.smtputf8);
+  std::string bad = plain;
+  bad.insert(bad.find("rcpt: "), "smtputf8: no\n");
+  EXPECT_FALSE(parse_message(bad, "t"));
+}
+
 }  // namespace
 }  // namespace sealpost::mta

@@ -1,5 +1,6 @@
 // The inbound SMTP state machine without the network (RFC 5321 §4): a delivery with
-// pipelining, STARTTLS, relay control, limits and sequence, address syntax.
+// pipelining, STARTTLS, relay control, limits and sequence, SMTPUTF8 (address syntax itself:
+// tests/mta/smtp/address_test.cpp).
 #include <gtest/gtest.h>
 
 #include "mta/server/inbound_session.h"
@@ -101,12 +102,37 @@ TEST(InboundSession, LimitsAndSequence) {
   EXPECT_TRUE(last.close);
 }
 
-TEST(InboundSession, AddressSyntax) {
-  EXPECT_EQ(*parse_path("<a.b@Example.COM>", false), "a.b@example.com");
-  EXPECT_EQ(*parse_path("<>", true), "");
-  for (const char* bad : {"a@b.test", "<>", "<a b@c.test>", "<@route:a@b.test>", "<a@b..test>", "<a@>", "<a\x01@b.test>"}) {
-    EXPECT_FALSE(parse_path(bad, false)) << bad;
-  }
+// RFC 6531: UTF-8 addresses only in a transaction whose MAIL FROM carries SMTPUTF8; the
+// envelope keeps the flag and the addresses (domains in U-label form) for the spool.
+TEST(InboundSession, Smtputf8TransactionsOnly) {
+  InboundSession s({.hostname = "relay.test"}, {.address = "127.0.0.1", .relay_allowed = true});
+  EXPECT_NE(s.on_line("EHLO client.test").reply.find("250 SMTPUTF8\r\n"), std::string::npos);
+  EXPECT_EQ(s.on_line("MAIL FROM:<a@x.test>").reply, "250 2.1.0 Ok\r\n");
+  EXPECT_EQ(s.on_line("RCPT TO:<u@b\xC3\xBC"
+                      "cher.example>")
+                .reply.substr(0, 10),
+            "553 5.6.7 ");
+  EXPECT_EQ(s.on_line("RCPT TO:<\xC3\xBC@example.com>").reply.substr(0, 10), "553 5.6.7 ");
+  EXPECT_EQ(s.on_line("RSET").reply, "250 2.0.0 Ok\r\n");
+  EXPECT_EQ(s.on_line("MAIL FROM:<\xE7\x94\xA8@B\xC3\x9C"
+                      "CHER.example> SMTPUTF8 BODY=8BITMIME")
+                .reply,
+            "250 2.1.0 Ok\r\n");
+  EXPECT_EQ(s.on_line("RCPT TO:<\xD0\xB8\xD0\xBC\xD1\x8F@xn--bcher-kva.example>").reply, "250 2.1.5 Ok\r\n");
+  EXPECT_EQ(s.on_line("RCPT TO:<u@\xE2\x98\x83.example>").reply.substr(0, 10), "501 5.1.2 ");
+  EXPECT_EQ(s.on_line("RCPT TO:<b\xFF@example.com>").reply.substr(0, 10), "501 5.1.3 ");
+  s.on_line("DATA");
+  s.on_line("Subject: \xC3\xBC");
+  s.on_line("");
+  const auto end = s.on_line(".");
+  ASSERT_TRUE(end.message);
+  EXPECT_TRUE(end.message->smtputf8);
+  EXPECT_EQ(end.message->from,
+            "\xE7\x94\xA8@b\xC3\xBC"
+            "cher.example");
+  EXPECT_EQ(end.message->recipients, std::vector<std::string>{"\xD0\xB8\xD0\xBC\xD1\x8F@xn--bcher-kva.example"});
+  // The next transaction starts without the flag.
+  EXPECT_EQ(s.on_line("MAIL FROM:<\xC3\xBC@x.test>").reply.substr(0, 10), "553 5.6.7 ");
 }
 
 }  // namespace

@@ -1,0 +1,76 @@
+// See address.h.
+#include "mta/smtp/address.h"
+
+#include "policy/domain_name.h"
+#include "policy/utf8.h"
+
+namespace sealpost::mta {
+namespace {
+
+constexpr std::string_view kNeedsSmtputf8 = "553 5.6.7 Must declare SMTPUTF8 to send a non-ASCII address (RFC 6531)";
+
+bool bad_local_byte(unsigned char c) {
+  return c <= ' ' || c == '<' || c == '>' || c == 0x7f || c == '"' || c == '\\' || c == ',' || c == ':' || c == ';' || c == '(' ||
+         c == ')' || c == '[' || c == ']';
+}
+
+}  // namespace
+
+Result<std::string> parse_path(std::string_view text, bool allow_empty, bool smtputf8) {
+  if (text.empty() || text.front() != '<') return Error{"501 5.1.7 Syntax: the address must be in <>"};
+  const auto close = text.find('>');
+  if (close == std::string_view::npos) return Error{"501 5.1.7 Syntax: missing '>'"};
+  const std::string_view inner = text.substr(1, close - 1);
+  if (inner.empty()) {
+    if (allow_empty) return std::string();
+    return Error{"501 5.1.3 Bad recipient address syntax"};
+  }
+  if (inner.size() > 254) return Error{"501 5.1.3 Address too long"};
+  const auto at = inner.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at > 64 || inner.front() == '@') {
+    return Error{"501 5.1.3 Bad address syntax (local@domain)"};
+  }
+  const std::string_view local = inner.substr(0, at);
+  const std::string_view domain = inner.substr(at + 1);
+  if (policy::has_non_ascii(inner) && !smtputf8) return Error{std::string(kNeedsSmtputf8)};
+  for (char c : local) {
+    if (bad_local_byte(static_cast<unsigned char>(c))) {
+      return Error{"501 5.1.3 Bad address syntax: this relay accepts dot-atom local parts only"};
+    }
+  }
+  if (!policy::is_valid_utf8(local)) return Error{"501 5.1.3 Bad address syntax: the local part is not UTF-8 (RFC 6531 §3.3)"};
+  auto a_label = policy::normalize_reference_name(domain);
+  if (!a_label) return Error{"501 5.1.2 Bad domain in address"};
+  if (!policy::has_non_ascii(domain)) return std::string(local) + "@" + *a_label;
+  const std::string u = policy::unicode_form(*a_label);
+  return std::string(local) + "@" + (u.empty() ? *a_label : u);
+}
+
+std::string_view domain_part(std::string_view address) { return address.substr(address.rfind('@') + 1); }
+
+std::string delivery_domain(std::string_view address) {
+  const std::string_view d = domain_part(address);
+  if (!policy::has_non_ascii(d)) return std::string(d);
+  auto a = policy::normalize_reference_name(d);
+  return a ? *a : std::string(d);
+}
+
+std::string ascii_address(std::string_view address) {
+  const auto at = address.rfind('@');
+  if (at == std::string_view::npos || !policy::has_non_ascii(address.substr(at + 1))) return std::string(address);
+  return std::string(address.substr(0, at + 1)) + delivery_domain(address);
+}
+
+bool needs_smtputf8(const Envelope& envelope) {
+  if (!envelope.smtputf8) return false;
+  const auto local_utf8 = [](std::string_view a) { return policy::has_non_ascii(a.substr(0, a.rfind('@'))); };
+  if (local_utf8(envelope.from)) return true;
+  for (const auto& r : envelope.recipients) {
+    if (local_utf8(r)) return true;
+  }
+  // RFC 6532 §3: UTF-8 in header fields. The body alone is 8BITMIME's business (RFC 6152).
+  const std::size_t end = envelope.content.find("\r\n\r\n");
+  return policy::has_non_ascii(std::string_view(envelope.content).substr(0, end));
+}
+
+}  // namespace sealpost::mta
