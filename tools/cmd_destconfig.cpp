@@ -6,6 +6,8 @@
 
 #include "mta/config/config_file.h"
 #include "policy/destconfig.h"
+#include "policy/destination_key.h"
+#include "policy/domain_name.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -95,15 +97,17 @@ nlohmann::json to_json(const policy::EffectiveDestination& e, const policy::Dest
   if (own.dane) set.push_back("dane");
   if (own.dane_insecure_mx) set.push_back("dane-insecure-mx");
   if (own.mta_sts) set.push_back("mta-sts");
-  return {{"destination", e.entry},
-          {"tls", policy::to_string(e.tls)},
-          {"max_connections", e.max_connections},
-          {"max_messages_per_connection", e.max_messages_per_connection},
-          {"max_recipients_per_message", e.max_recipients_per_message},
-          {"dane", policy::to_string(e.dane)},
-          {"mta_sts", policy::to_string(e.mta_sts)},
-          {"dane_insecure_mx", policy::to_string(e.dane_insecure_mx)},
-          {"set_here", set}};
+  nlohmann::json j = {{"destination", e.entry},
+                      {"tls", policy::to_string(e.tls)},
+                      {"max_connections", e.max_connections},
+                      {"max_messages_per_connection", e.max_messages_per_connection},
+                      {"max_recipients_per_message", e.max_recipients_per_message},
+                      {"dane", policy::to_string(e.dane)},
+                      {"mta_sts", policy::to_string(e.mta_sts)},
+                      {"dane_insecure_mx", policy::to_string(e.dane_insecure_mx)},
+                      {"set_here", set}};
+  if (const std::string u = policy::unicode_form(e.entry); !u.empty()) j["destination_unicode"] = u;
+  return j;
 }
 
 std::string cell(std::uint32_t value, bool own) { return own ? std::to_string(value) : "(" + std::to_string(value) + ")"; }
@@ -117,7 +121,7 @@ void print_table(const policy::DestConfig& config) {
     const auto word = [](std::string_view w, bool here) { return here ? std::string(w) : "(" + std::string(w) + ")"; };
     const std::string dane = word(policy::to_string(e.dane), own.dane.has_value());
     const std::string sts = word(policy::to_string(e.mta_sts), own.mta_sts.has_value());
-    std::printf("%-32s %-24s %-10s %-10s %-10s %-15s %s\n", key.c_str(), tls.c_str(),
+    std::printf("%-32s %-24s %-10s %-10s %-10s %-15s %s\n", policy::with_unicode_form(key).c_str(), tls.c_str(),
                 cell(e.max_connections, own.max_connections.has_value()).c_str(),
                 cell(e.max_messages_per_connection, own.max_messages_per_connection.has_value()).c_str(),
                 cell(e.max_recipients_per_message, own.max_recipients_per_message.has_value()).c_str(), dane.c_str(),
@@ -130,7 +134,7 @@ void print_table(const policy::DestConfig& config) {
 
 void print_entry(const policy::EffectiveDestination& e, const policy::DestinationControls& own) {
   const auto from = [](bool here) { return here ? "" : "   (default)"; };
-  std::printf("destination:                  %s\n", e.entry.c_str());
+  std::printf("destination:                  %s\n", policy::with_unicode_form(e.entry).c_str());
   std::printf("tls:                          %s%s\n", std::string(policy::to_string(e.tls)).c_str(), from(own.tls.has_value()));
   std::printf("max-connections:              %u%s\n", e.max_connections, from(own.max_connections.has_value()));
   std::printf("max-messages-per-connection:  %u%s\n", e.max_messages_per_connection,
@@ -247,7 +251,9 @@ int cmd_destconfig(const Context& ctx, const std::vector<std::string>& argv) {
   if (auto s = mta::write_file_atomic(file, policy::serialize_destconfig(*config), 0644); !s) {
     return fail(kCmd, s.error().message);
   }
-  std::cout << done << " " << (sub == "default" ? "default" : pos[1]) << " in " << file.string() << "\n";
+  // The key as stored: a U-label given is said with the A-label it became (RFC 5891).
+  const auto key = policy::normalize_destination_key(sub == "default" ? "default" : pos[1], policy::DestConfig::kDefaultKey);
+  std::cout << done << " " << policy::with_unicode_form(key ? *key : pos[1]) << " in " << file.string() << "\n";
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 #include "policy/domain_name.h"
 #include "policy/mta_sts.h"
 #include "policy/tlsrpt_txt.h"
+#include "policy/utf8.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -205,8 +206,17 @@ int cmd_dns(const Context&, const std::vector<std::string>& argv) {
   const auto& pos = args.positionals();
   if (pos.size() != 2) return fail(kCmd, "usage: dns mx|a|aaaa|ptr|tlsa|txt NAME [--server IP[:PORT]] [--json]");
   const std::string& type = pos[0];
-  const std::string& name = pos[1];
   const bool as_json = args.has("json");
+  // A U-label name is looked up as its A-label (RFC 5891 §5), leading _service labels kept.
+  std::string name = pos[1];
+  if (policy::has_non_ascii(name) && type != "ptr") {
+    std::size_t skip = 0;
+    while (skip < name.size() && name[skip] == '_' && name.find('.', skip) != std::string::npos) skip = name.find('.', skip) + 1;
+    auto a = policy::normalize_reference_name(std::string_view(name).substr(skip));
+    if (!a) return fail(kCmd, "'" + policy::escape_for_display(name) + "' " + a.error().message);
+    if (!as_json) std::cout << "looking up " << name.substr(0, skip) + *a << ", the A-label form of " << name << "\n";
+    name = name.substr(0, skip) + *a;
+  }
 
   std::optional<policy::IpAddress> ptr_ip;
   if (type == "ptr") {

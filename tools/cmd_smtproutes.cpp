@@ -6,6 +6,8 @@
 
 #include "mta/config/config_file.h"
 #include "policy/smtproutes.h"
+#include "policy/destination_key.h"
+#include "policy/domain_name.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -49,7 +51,15 @@ nlohmann::json to_json(const std::string& key, const policy::SmtpRoute& r) {
                      {"user", d.credentials ? nlohmann::json(d.credentials->user) : nlohmann::json(nullptr)},
                      {"destination", d.to_string()}});
   }
-  return {{"destination", key}, {"use_dns", r.use_dns()}, {"implicit_tls", r.implicit_tls}, {"hosts", hosts}};
+  nlohmann::json j = {{"destination", key}, {"use_dns", r.use_dns()}, {"implicit_tls", r.implicit_tls}, {"hosts", hosts}};
+  if (const std::string u = policy::unicode_form(key); !u.empty()) j["destination_unicode"] = u;
+  return j;
+}
+
+// DESTINATION as the table keys it: A-labels for a U-label given, with both forms said.
+std::string stored_key(const std::string& given) {
+  const auto key = policy::normalize_destination_key(given, policy::SmtpRoutes::kAllKey);
+  return policy::with_unicode_form(key ? *key : given);
 }
 
 Status save(const std::filesystem::path& file, const policy::SmtpRoutes& routes) {
@@ -93,12 +103,15 @@ int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& argv) {
       return kExitOk;
     }
     if (routes->entries().empty()) std::cout << "no SMTP routes: all mail is delivered by MX\n";
-    for (const auto& [key, r] : routes->entries()) std::printf("%-32s %s\n", key.c_str(), policy::describe(r).c_str());
+    for (const auto& [key, r] : routes->entries()) {
+      std::printf("%-32s %s\n", policy::with_unicode_form(key).c_str(), policy::describe(r).c_str());
+    }
     return kExitOk;
   }
   if (sub == "show") {
     if (pos.size() != 2) return fail(kCmd, "usage: smtproutes show DESTINATION [--json]");
-    const auto it = routes->entries().find(pos[1]);
+    const auto wanted = policy::normalize_destination_key(pos[1], policy::SmtpRoutes::kAllKey);
+    const auto it = wanted ? routes->entries().find(*wanted) : routes->entries().end();
     const policy::SmtpRoute* r = it != routes->entries().end() ? &it->second : routes->lookup(pos[1]);
     if (!r) return fail(kCmd, "no route applies to '" + pos[1] + "': it is delivered by MX");
     std::string key;
@@ -108,7 +121,7 @@ int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& argv) {
     if (args.has("json")) {
       std::cout << to_json(key, *r).dump(2) << "\n";
     } else {
-      std::printf("%-32s %s\n", key.c_str(), policy::describe(*r).c_str());
+      std::printf("%-32s %s\n", policy::with_unicode_form(key).c_str(), policy::describe(*r).c_str());
     }
     return kExitOk;
   }
@@ -125,14 +138,14 @@ int cmd_smtproutes(const Context& ctx, const std::vector<std::string>& argv) {
     const std::string shown = policy::describe(*route);
     if (auto s = routes->add(pos[1], std::move(*route)); !s) return fail(kCmd, s.error().message);
     if (auto s = save(file, *routes); !s) return fail(kCmd, s.error().message);
-    std::cout << "added " << pos[1] << ": " << shown << "\n";
+    std::cout << "added " << stored_key(pos[1]) << ": " << shown << "\n";
     return kExitOk;
   }
   if (sub == "delete") {
     if (pos.size() != 2) return fail(kCmd, "usage: smtproutes delete DESTINATION");
     if (auto s = routes->remove(pos[1]); !s) return fail(kCmd, s.error().message);
     if (auto s = save(file, *routes); !s) return fail(kCmd, s.error().message);
-    std::cout << "deleted " << pos[1] << "\n";
+    std::cout << "deleted " << stored_key(pos[1]) << "\n";
     return kExitOk;
   }
   return fail(kCmd, "unknown subcommand '" + sub + "' (see 'sealpost smtproutes --help')");

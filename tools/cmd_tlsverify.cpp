@@ -176,8 +176,11 @@ int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& argv) {
   if (!args.positionals().empty()) return fail(kCmd, "--offline takes no DOMAIN: give --recipient-domain");
   const auto chain_file = args.get("chain");
   if (!chain_file) return fail(kCmd, "--chain FILE is required with --offline");
-  const auto domain = args.get("recipient-domain");
-  if (!domain) return fail(kCmd, "--recipient-domain is required");
+  const auto given = args.get("recipient-domain");
+  if (!given) return fail(kCmd, "--recipient-domain is required");
+  // A U-label domain is matched as its A-label (RFC 9525 §6.3); the output shows both.
+  const auto domain = policy::normalize_reference_name(*given);
+  if (!domain) return fail(kCmd, "recipient domain '" + policy::escape_for_display(*given) + "' " + domain.error().message);
 
   const auto setting = policy::parse_tls_setting(args.get("tls").value_or("required-verify"));
   if (!setting) return fail(kCmd, "--tls must be one of " + std::string(policy::kTlsSettingWords));
@@ -216,7 +219,7 @@ int cmd_tlsverify(const Context& ctx, const std::vector<std::string>& argv) {
     if (*dane) j["dane"] = mta::dane_to_json((*dane)->trace);
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
-    std::cout << "Destination: " << *domain;
+    std::cout << "Destination: " << policy::with_unicode_form(*domain);
     if (facts.mx_host) std::cout << " via MX " << *facts.mx_host;
     if (facts.by_route()) std::cout << " via SMTP route";
     if (facts.connected_ip) std::cout << " [" << facts.connected_ip->to_string() << "]";

@@ -107,7 +107,8 @@ Result<bool> dnssec_trusted(const Context& ctx, const Args& args) {
 
 void print_text(const mta::DeliveryResult& result, const std::string& domain, policy::TlsSetting setting,
                 const std::string& entry, bool showcerts) {
-  std::cout << "Destination: " << domain << " (tls=" << to_string(setting) << ", destconfig entry " << entry << ")\n";
+  std::cout << "Destination: " << policy::with_unicode_form(domain) << " (tls=" << to_string(setting) << ", destconfig entry "
+            << entry << ")\n";
   if (result.attempts.empty()) std::cout << "  no host was tried: " << result.reason << "\n";
   for (const auto& s : result.attempts) {
     const auto& o = s.outcome;

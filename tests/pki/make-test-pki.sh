@@ -112,6 +112,9 @@ leaf mail-expired expired.mail.test 'DNS:expired.mail.test' intermediate '2020-0
 leaf mail-untrusted untrusted.mail.test 'DNS:untrusted.mail.test' other-intermediate
 leaf ptr-host ptr-host.mail.test 'DNS:ptr-host.mail.test'
 leaf submission smtp.mail.test 'DNS:smtp.mail.test,DNS:smtps.mail.test'
+# Internationalized recipient domains bücher.mail.test and café.mail.test, named only in
+# A-label form (a dNSName is ASCII, RFC 9525 §6.3); neither MX host name is in it.
+leaf mail-idn xn--bcher-kva.mail.test 'DNS:xn--bcher-kva.mail.test,DNS:xn--caf-dma.mail.test'
 # MTA-STS policy hosts (tests/sts/mta-sts-fetch.sh, tests/relay/relay-mta-sts-e2e.sh, relay-dane-e2e.sh);
 # mta-sts.wrongname is left out on purpose.
 leaf mta-sts mta-sts.sts.sealpost.test 'DNS:mta-sts.sts.sealpost.test,DNS:mta-sts.crlf.sealpost.test,DNS:mta-sts.s404.sealpost.test,DNS:mta-sts.s301.sealpost.test,DNS:mta-sts.ctype.sealpost.test,DNS:mta-sts.big.sealpost.test,DNS:mta-sts.invalid.sealpost.test,DNS:mta-sts.slow.sealpost.test,DNS:mta-sts.enf.sealpost.test,DNS:mta-sts.mism.sealpost.test,DNS:mta-sts.nomx.sealpost.test,DNS:mta-sts.nocert.sealpost.test,DNS:mta-sts.testing.sealpost.test,DNS:mta-sts.strict.sealpost.test,DNS:mta-sts.off.sealpost.test,DNS:mta-sts.change.sealpost.test,DNS:mta-sts.notls.sealpost.test,DNS:mta-sts.both.mail.test'

@@ -118,6 +118,11 @@ failover   IN MX  20 mx-name
 ; no MX host answers at all
 down       IN MX  10 mx-down
 mx-down    IN A   127.0.0.41
+; internationalized (RFC 5890): bücher to a peer with SMTPUTF8, café to one without
+xn--bcher-kva IN MX 10 mx-idn
+mx-idn     IN A   127.0.0.52
+xn--caf-dma IN MX 10 mx-idn-ascii
+mx-idn-ascii IN A 127.0.0.53
 )";
 
 constexpr const char* kReverse4 = R"($TTL 300

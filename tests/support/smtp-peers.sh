@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SMTP test peers, started and stopped by the tests (CTest fixture `smtp`), loopback only:
 #   smtp-peers.sh start DIR PKI   an isolated Postfix instance (config, queue and logs in DIR)
-#                                 whose smtpd listens on 127.0.0.31-37, .39 and .51 (TLS 1.2
-#                                 only), each with its own certificate from the test PKI, and discards
+#                                 whose smtpd listens on 127.0.0.31-37, .39, .51 (TLS 1.2
+#                                 only), .52 (SMTPUTF8) and .53 (the same certificate, no
+#                                 SMTPUTF8), each with its own certificate from the test PKI, and discards
 #                                 every message; smtp-sink (no STARTTLS) on 127.0.0.38, saving
 #                                 what it receives in DIR/sink; writes DIR/peers.env (SMTP_PORT).
 #   smtp-peers.sh stop DIR        stops both by PID.
@@ -53,14 +54,14 @@ port=
 for _ in $(seq 50); do
   p=$((20000 + RANDOM % 30000))
   ok=1
-  for i in 31 32 33 34 35 36 37 38 39 40 41 42 51; do port_free "127.0.0.$i" "$p" || { ok=0; break; }; done
+  for i in 31 32 33 34 35 36 37 38 39 40 41 42 51 52 53; do port_free "127.0.0.$i" "$p" || { ok=0; break; }; done
   [ "$ok" = 1 ] && { port=$p; break; }
 done
 [ -n "$port" ] || { echo "smtp-peers: no free port" >&2; exit 1; }
 
 # Postfix wants key, leaf, intermediates in one file.
 chain() { cat "$pki/$1.key" "$pki/$1-chain.pem" > "$dir/$1.pem"; chmod 600 "$dir/$1.pem"; }
-for c in mx-name mail-wildcard mail-cn-only mail-expired mail-self-signed mail-untrusted ptr-host submission; do chain "$c"; done
+for c in mx-name mail-wildcard mail-cn-only mail-expired mail-self-signed mail-untrusted ptr-host submission mail-idn; do chain "$c"; done
 
 cat > "$dir/main.cf" <<CF
 compatibility_level = 3.6
@@ -82,7 +83,9 @@ smtpd_relay_restrictions = permit_mynetworks, reject
 smtpd_tls_security_level = may
 smtpd_tls_loglevel = 1
 in_flow_delay = 0
-smtputf8_enable = no
+# SMTPUTF8 on for Postfix as a whole (cleanup and the rest must allow it), off in every smtpd
+# but 127.0.0.52's (svc below)
+smtputf8_enable = yes
 alias_maps =
 alias_database =
 maillog_file = $dir/maillog
@@ -93,7 +96,7 @@ CF
 
 svc() {  # IP CERT [extra -o …]
   local ip=$1 cert=$2; shift 2
-  echo "$ip:$port inet n - n - - smtpd -o smtpd_tls_chain_files=$dir/$cert.pem -o syslog_name=peer-$cert $*"
+  echo "$ip:$port inet n - n - - smtpd -o smtpd_tls_chain_files=$dir/$cert.pem -o syslog_name=peer-$cert -o smtputf8_enable=no $*"
 }
 {
   svc 127.0.0.31 mx-name
@@ -105,6 +108,9 @@ svc() {  # IP CERT [extra -o …]
   svc 127.0.0.37 ptr-host
   # TLS 1.2 only: the path for receivers that do not speak TLS 1.3 yet
   svc 127.0.0.51 mail-wildcard -o smtpd_tls_protocols=!SSLv2,!SSLv3,!TLSv1.3
+  # RFC 6531: one receiver with SMTPUTF8 (it logs UTF-8 addresses as they came), one without
+  svc 127.0.0.52 mail-idn -o smtputf8_enable=yes -o syslog_name=peer-utf8
+  svc 127.0.0.53 mail-idn -o syslog_name=peer-ascii
   svc 127.0.0.39 submission -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes \
       -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
   # Cyrus reads its configuration by application name: smtpd_sasl_path picks smtpd-login.conf.
