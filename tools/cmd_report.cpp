@@ -20,6 +20,7 @@
 #include "mta/report/report_html.h"
 #include "mta/report/report_stats.h"
 #include "mta/report/report_tlsrpt.h"
+#include "policy/domain_name.h"
 #include "policy/time_format.h"
 #include "policy/tls_setting.h"
 #include "tools/args.h"
@@ -198,7 +199,11 @@ int cmd_report(const Context& ctx, const std::vector<std::string>& argv) {
     if (!t) return fail(kCmd, "--until: " + t.error().message);
     filter.until = *t;
   }
-  filter.domain = args->get("domain").value_or("");
+  if (auto v = args->get("domain")) {  // records name domains as A-labels: so does the filter
+    auto d = policy::normalize_reference_name(*v);
+    if (!d) return fail(kCmd, "--domain '" + policy::escape_for_display(*v) + "' " + d.error().message);
+    filter.domain = *d;
+  }
   if (auto v = args->get("setting")) {
     filter.setting = policy::parse_tls_setting(*v);
     if (!filter.setting) return fail(kCmd, "--setting: '" + *v + "' is not a TLS setting");

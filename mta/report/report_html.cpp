@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "policy/domain_name.h"
+
 namespace sealpost::mta {
 namespace {
 
@@ -93,7 +95,7 @@ std::string render_html(const Report& report, const std::string& title) {
          "</td><td>" + std::to_string(c.verified) + "</td><td>" + std::to_string(c.unverified) + "</td><td>" +
          std::to_string(c.plaintext) + "</td><td>" + std::to_string(c.failed) + "</td></tr>\n";
   };
-  for (const auto& [name, d] : report.domains()) row(name, d.counts, "domain");
+  for (const auto& [name, d] : report.domains()) row(policy::with_unicode_form(name), d.counts, "domain");
   row("total", t, "total");
   h += "</table>\n<p id=\"chart-check\">(the chart's own sum appears here when the page is rendered)</p>\n";
 

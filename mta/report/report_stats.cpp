@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/domain_name.h"
+
 namespace sealpost::mta {
 namespace {
 
@@ -225,7 +227,7 @@ std::string render_table(const Report& report) {
     out += line;
   };
   for (const auto& [name, d] : report.domains()) {
-    row(name, d.counts);
+    row(policy::with_unicode_form(name), d.counts);  // an A-label domain with its U-label form beside it
     out += "    settings: " + joined(d.settings) + "\n";
     for (const auto& stage : stage_order(report.domains())) {
       const auto f = d.failures.find(stage);
@@ -266,6 +268,7 @@ std::string render_json(const Report& report) {
     one["ciphers"] = d.ciphers;
     one["matched_rules"] = d.rules;
     one["hosts"] = d.hosts;
+    if (const std::string u = policy::unicode_form(name); !u.empty()) one["domain_unicode"] = u;
     domains[name] = one;
   }
   json malformed = json::array();

@@ -6,6 +6,7 @@
 
 #include "policy/domain_name.h"
 #include "policy/name_match.h"
+#include "policy/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sealpost::policy;
@@ -18,6 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)escape_for_display(in);
   if (p && p->size() > kMaxDnsNameOctets) std::abort();
   if (r && r->find('*') != std::string::npos) std::abort();
+  // A reference name comes out as ASCII (U-labels become A-labels), and normalizing it again
+  // changes nothing.
+  if (r && has_non_ascii(*r)) std::abort();
+  if (r) {
+    auto again = normalize_reference_name(*r);
+    if (!again || *again != *r) std::abort();
+  }
   if (p && r) {
     const NameMatch m = match_name(*p, *r);
     // A wildcard match needs a wildcard; an exact match needs equal names.
