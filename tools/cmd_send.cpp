@@ -15,6 +15,7 @@
 #include "policy/domain_name.h"
 #include "policy/smtproutes.h"
 #include "policy/time_format.h"
+#include "policy/utf8.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/live.h"
@@ -74,7 +75,8 @@ Result<std::string> check_address(std::string_view what, const std::string& a) {
   if (a.size() > 254 || at == std::string::npos || at == 0 || !clean) {
     return Error{std::string(what) + " '" + policy::escape_for_display(a) + "' is not an address (local@domain)"};
   }
-  auto domain = policy::normalize_reference_name(a.substr(at + 1));
+  if (!policy::is_valid_utf8(a)) return Error{std::string(what) + " '" + policy::escape_for_display(a) + "' is not UTF-8"};
+  auto domain = policy::normalize_reference_name(a.substr(at + 1));  // a U-label domain becomes its A-label
   if (!domain) return Error{std::string(what) + " '" + policy::escape_for_display(a) + "': " + domain.error().message};
   return a.substr(0, at + 1) + *domain;
 }
@@ -188,7 +190,10 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
              "\r\nMessage-ID: " + message_id((*run)->session.helo_name) +
              "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
              "Content-Transfer-Encoding: " + (eight_bit ? "8bit" : "7bit") + "\r\n\r\n" + *body;
-  mta::Envelope envelope{.from = *from_addr, .recipients = rcpts, .content = std::move(content)};
+  // RFC 6531: a UTF-8 local part needs SMTPUTF8 at the smarthost (5.6.7 where it has none).
+  bool utf8_local = policy::has_non_ascii(from_addr->substr(0, from_addr->rfind('@')));
+  for (const auto& r : rcpts) utf8_local = utf8_local || policy::has_non_ascii(r.substr(0, r.rfind('@')));
+  mta::Envelope envelope{.from = *from_addr, .recipients = rcpts, .content = std::move(content), .smtputf8 = utf8_local};
 
   const std::string domain = to.front().substr(to.front().rfind('@') + 1);
   mta::DeliveryRequest request{.recipient_domain = domain,
