@@ -154,10 +154,12 @@ InboundSession::Step InboundSession::command(std::string_view line) {
       return bad(state_ == State::kMail ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
     if (!arg.empty()) return bad("501 5.5.4 Syntax: DATA");
     state_ = State::kData;
-    // RFC 5321 §4.4 trace field; "with" per RFC 3848 (ESMTPS: ESMTP over TLS).
+    // RFC 5321 §4.4 trace field; "with" per RFC 3848 (ESMTPS: ESMTP over TLS) and RFC 6531
+    // §3.7.3 (UTF8SMTP, UTF8SMTPS: a transaction with SMTPUTF8).
+    const std::string with = envelope_.smtputf8 ? "UTF8SMTP" : esmtp_ ? "ESMTP" : "SMTP";
     envelope_.content = "Received: from " + (helo_.empty() ? std::string("client") : helo_) + " [" + client_.address + "] by " +
-                        config_.hostname + " (Sealpost) with " + (esmtp_ ? "ESMTP" : "SMTP") +
-                        (tls_.empty() ? "" : "S (" + tls_ + ")") + "; " + policy::rfc5322_utc(config_.now()) + "\r\n";
+                        config_.hostname + " (Sealpost) with " + with + (tls_.empty() ? "" : "S (" + tls_ + ")") + "; " +
+                        policy::rfc5322_utc(config_.now()) + "\r\n";
     return {.reply = "354 End data with <CR><LF>.<CR><LF>\r\n"};
   }
   return bad("502 5.5.2 Error: command not recognized");

@@ -8,6 +8,8 @@ run tlsverify failover.mail.test "${mx[@]}" --trust pki/ca-bundle.pem --tls requ
 run tlsverify plain.mail.test "${mx[@]}" --trust pki/ca-bundle.pem --tls required
 run tlsverify ptr.mail.test "${mx[@]}" --trust pki/ca-bundle.pem --json
 run tlsverify down.mail.test "${mx[@]}" --trust pki/ca-bundle.pem
+# A U-label domain: looked up and matched as its A-label (the certificate names only that).
+run tlsverify bücher.mail.test "${mx[@]}" --trust pki/ca-bundle.pem --tls required-verify
 
 # --showcerts, imported as a trustpoint: the self-signed server is then pinned, and verifies
 # against that trustpoint alone.

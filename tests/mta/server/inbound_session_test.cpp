@@ -127,6 +127,7 @@ TEST(InboundSession, Smtputf8TransactionsOnly) {
   const auto end = s.on_line(".");
   ASSERT_TRUE(end.message);
   EXPECT_TRUE(end.message->smtputf8);
+  EXPECT_NE(end.message->content.find(" with UTF8SMTP; "), std::string::npos) << "RFC 6531 §3.7.3";
   EXPECT_EQ(end.message->from,
             "\xE7\x94\xA8@b\xC3\xBC"
             "cher.example");
