@@ -4,8 +4,9 @@
 // reason — the remote reply, or the TLS reason (TLS-POLICY.md §7) when TLS kept the message
 // back. It returns the original headers only (text/rfc822-headers, RFC 6522 §3), never the
 // body, so a DSN is small and 7-bit — unless the message was SMTPUTF8 and there is UTF-8 to
-// report: then it is an RFC 6533 DSN (message/global-delivery-status). Untrusted: the original message's headers and the remote
-// replies, which are folded, cut to RFC 5322 line limits and made 7-bit here.
+// report: then it is an RFC 6533 DSN (message/global-delivery-status). Untrusted: the
+// original message's headers and the remote replies, which are folded, cut to RFC 5322 line
+// limits and made 7-bit here (UTF-8 kept only where well formed, in an RFC 6533 DSN).
 #pragma once
 
 #include <chrono>

@@ -1,8 +1,9 @@
 // The relay's SMTP server side, without I/O (RFC 5321 §3–4): one client line in, the reply
 // out. ESMTP with PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152),
 // ENHANCEDSTATUSCODES (RFC 2034) and SMTPUTF8 (RFC 6531: UTF-8 addresses and headers, only in
-// a transaction whose MAIL FROM says so; mta/smtp/address.h); relaying only for clients in the relay networks, so never
-// an open relay (RFC 5321 §3.6.1: 554/550 for foreign recipients); limits with proper replies
+// a transaction whose MAIL FROM says so; mta/smtp/address.h); relaying only for clients in
+// the relay networks, so never an open relay (RFC 5321 §3.6.1: 554/550 for foreign
+// recipients); limits with proper replies
 // — command line 512 octets (§4.5.3.1.4), text line 1000 (§4.5.3.1.6), message size (552),
 // recipients (452), bad commands (421 after too many); STARTTLS (RFC 3207) when the listener
 // has a certificate. The message is handed out at the end
