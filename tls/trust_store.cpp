@@ -50,19 +50,33 @@ void TrustStore::add(Trustpoint trustpoint) {
   cache_ = std::make_shared<Cache>();  // copies of this store keep theirs; this one starts afresh
 }
 
-Status TrustStore::load_directory(const std::filesystem::path& dir) {
+Status TrustStore::load_directory(const std::filesystem::path& dir, std::vector<BrokenTrustpoint>* broken) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) return ok();
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".pem" && entry.is_regular_file()) files.push_back(entry.path());
+  if (!fs::exists(dir, ec) && !ec) return ok();
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".pem") files.push_back(entry.path());
   }
   if (ec) return Error{dir.string() + ": " + ec.message()};
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    auto tp = load_trustpoint_file(f, f.stem().string());
-    if (!tp) return tp.error();
-    add(std::move(*tp));
+    Result<Trustpoint> tp = Error{};
+    std::error_code fe;
+    if (fs::is_symlink(f, fe) && !fs::exists(f, fe)) {
+      tp = Error{f.string() + ": a symbolic link to " + fs::read_symlink(f, fe).string() + ", which does not exist"};
+    } else if (!fs::is_regular_file(f, fe)) {
+      tp = Error{f.string() + ": not a regular file"};
+    } else {
+      tp = load_trustpoint_file(f, f.stem().string());
+    }
+    if (tp) {
+      add(std::move(*tp));
+    } else if (broken) {
+      broken->push_back({.name = f.stem().string(), .error = tp.error().message});
+    } else {
+      return tp.error();
+    }
   }
   return ok();
 }

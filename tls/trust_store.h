@@ -24,6 +24,12 @@ struct Trustpoint {
   std::vector<Certificate> certificates;
 };
 
+// A NAME.pem in the trust directory that cannot be used, and why (path included).
+struct BrokenTrustpoint {
+  std::string name;
+  std::string error;
+};
+
 // A trustpoint name is also its file name: letters, digits, '.', '_', '-', at most 64, not
 // starting with '.'.
 Status check_trustpoint_name(std::string_view name);
@@ -32,8 +38,12 @@ class TrustStore {
  public:
   TrustStore();
   void add(Trustpoint trustpoint);
-  // Every NAME.pem in `dir`, in name order. A missing directory is an empty store.
-  Status load_directory(const std::filesystem::path& dir);
+  // Every NAME.pem in `dir`, in name order. A missing directory is an empty store. A file
+  // that cannot be used — unreadable, not PEM, a symbolic link to nothing, not a regular
+  // file — is an error naming its path, so the daemon refuses to start or reload rather than
+  // run without an anchor the operator believes loaded; with `broken`, it is listed there
+  // instead and the others are loaded (`sealpost trust list`).
+  Status load_directory(const std::filesystem::path& dir, std::vector<BrokenTrustpoint>* broken = nullptr);
   Status load_system_bundle(const std::filesystem::path& path = std::string(kSystemBundle));
 
   const std::vector<Trustpoint>& trustpoints() const { return trustpoints_; }

@@ -123,21 +123,28 @@ int cmd_trust(const Context& ctx, const std::vector<std::string>& argv) {
   }
   if (sub == "list") {
     if (pos.size() != 1) return fail(kCmd, "usage: trust list [--json]");
+    // A file the daemon would refuse (unreadable, not PEM, a dangling link) is listed as
+    // broken, with the reason; the exit status is then 1.
     tls::TrustStore store;
-    if (auto s = store.load_directory(ctx.trust_dir()); !s) return fail(kCmd, s.error().message);
+    std::vector<tls::BrokenTrustpoint> broken;
+    if (auto s = store.load_directory(ctx.trust_dir(), &broken); !s) return fail(kCmd, s.error().message);
+    const int status = broken.empty() ? kExitOk : kExitNo;
     if (args.has("json")) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& tp : store.trustpoints()) list.push_back(to_json(tp));
+      for (const auto& b : broken) list.push_back({{"name", b.name}, {"broken", b.error}});
       std::cout << list.dump(2) << "\n";
-      return kExitOk;
+      return status;
     }
-    if (store.empty()) std::cout << "no trustpoints in " << ctx.trust_dir().string() << "\n";
+    if (store.empty() && broken.empty()) std::cout << "no trustpoints in " << ctx.trust_dir().string() << "\n";
     for (const auto& tp : store.trustpoints()) {
       std::cout << tp.name << " (" << tp.certificates.size() << " certificate" << (tp.certificates.size() == 1 ? "" : "s")
                 << ")\n";
       for (const auto& c : tp.certificates) std::cout << "  " << one_line(c) << "\n";
     }
-    return kExitOk;
+    for (const auto& b : broken)
+      std::cout << b.name << " (BROKEN: not loaded; sealpostd refuses to start)\n  " << b.error << "\n";
+    return status;
   }
   if (sub == "show") {
     if (pos.size() != 2) return fail(kCmd, "usage: trust show NAME [--verbose] [--json]");

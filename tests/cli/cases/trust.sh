@@ -22,3 +22,11 @@ run trust show missing
 run trust delete missing
 run trust frobnicate
 ls etc/trust
+# Files the daemon would refuse: a symbolic link to nothing, a directory named .pem, a file
+# that is not PEM. `trust list` names each as broken with its path (exit 1); the rest load.
+ln -s ../nowhere/gone.pem etc/trust/dangling.pem
+mkdir etc/trust/adir.pem
+echo 'not a certificate' > etc/trust/garbage.pem
+run trust list
+run trust list --json
+rm -r etc/trust/dangling.pem etc/trust/adir.pem etc/trust/garbage.pem
