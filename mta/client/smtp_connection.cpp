@@ -1,6 +1,8 @@
 // SmtpConnection (see smtp_connection.h).
 #include "mta/client/smtp_connection.h"
 
+#include "policy/domain_name.h"
+
 namespace sealpost::mta {
 
 namespace asio = boost::asio;
@@ -39,11 +41,37 @@ asio::awaitable<Result<Reply>> SmtpConnection::read_reply(Clock::duration timeou
     if (!line) co_return line.error();
     auto r = parser.feed(*line);
     if (!r) co_return r.error();
-    if (*r) co_return std::move(**r);
+    if (*r) {
+      challenged_ = (**r).code == 334;
+      if (trace_) trace_("< " + (**r).summary());
+      co_return std::move(**r);
+    }
   }
 }
 
+void SmtpConnection::trace_command(std::string_view line) {
+  if (!trace_) return;
+  std::string shown(line.substr(0, 512));
+  if (challenged_) {
+    shown = "***";
+  } else if (shown.size() > 5 && (shown.rfind("AUTH ", 0) == 0 || shown.rfind("auth ", 0) == 0)) {
+    const auto arg = shown.find(' ', 5);  // "AUTH PLAIN <credentials>": the mechanism stays
+    if (arg != std::string::npos) shown = shown.substr(0, arg) + " ***";
+  }
+  trace_("> " + policy::escape_for_display(shown));
+}
+
+asio::awaitable<Status> SmtpConnection::write_commands(const std::vector<std::string>& lines, Clock::duration timeout) {
+  std::string batch;
+  for (const auto& l : lines) {
+    trace_command(l);
+    batch += l + "\r\n";
+  }
+  co_return co_await write(batch, timeout);
+}
+
 asio::awaitable<Result<Reply>> SmtpConnection::command(std::string line, Clock::duration timeout) {
+  trace_command(line);
   line += "\r\n";
   if (auto w = co_await write(line, timeout); !w) co_return w.error();
   co_return co_await read_reply(timeout);

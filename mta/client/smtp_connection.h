@@ -6,7 +6,9 @@
 // buffer that grows.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "mta/client/tls_connection.h"
 #include "mta/smtp/reply.h"
@@ -21,8 +23,18 @@ class SmtpConnection : public TlsConnection {
   boost::asio::awaitable<Result<Reply>> read_reply(Clock::duration timeout);
   // One command line (CRLF added) and its reply, each within `timeout`.
   boost::asio::awaitable<Result<Reply>> command(std::string line, Clock::duration timeout);
+  // Pipelined commands (RFC 2920) in one write, CRLF added to each; the replies are read after.
+  boost::asio::awaitable<Status> write_commands(const std::vector<std::string>& lines, Clock::duration timeout);
+
+  // The dialogue, for `debug smtp`: each command ("> …") and reply ("< …") as it passes, with
+  // credentials masked (AUTH's argument, and whatever answers a 334 challenge).
+  using Trace = std::function<void(const std::string&)>;
+  void trace_to(Trace trace) { trace_ = std::move(trace); }
+  void trace_command(std::string_view line);
 
  private:
+  Trace trace_;
+  bool challenged_ = false;  // the last reply was 334: the next line is a credential
   boost::asio::awaitable<Result<std::string>> read_line(Clock::duration timeout);
 };
 

@@ -38,6 +38,8 @@ class Session {
     o.fallback_plaintext = req_.in_clear;
     if (req_.dane.looked_up || req_.dane.state != policy::DaneState::kNone) o.dane = req_.dane.trace;
     o.mta_sts = req_.sts;
+    if (ctx_.log && ctx_.log->debugging("smtp"))  // `debug smtp`: the outbound dialogue (smtp_connection.h)
+      conn_->trace_to([log = ctx_.log, at = where()](const std::string& line) { log->debug("smtp", at + " " + line); });
   }
 
   asio::awaitable<SessionResult> run() {
@@ -327,9 +329,7 @@ class Session {
     std::vector<Result<Reply>> replies;
     result_.outcome.stage = OutcomeStage::kMail;
     if (caps_.pipelining) {
-      std::string batch;
-      for (const auto& c : commands) batch += c + "\r\n";
-      if (auto w = co_await conn_->write(batch, t.command); !w)
+      if (auto w = co_await conn_->write_commands(commands, t.command); !w)
         co_return host_failed(OutcomeStage::kMail, "4.4.2", "MAIL to " + where() + ": " + w.error().message);
       for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(co_await conn_->read_reply(t.command));
     } else {

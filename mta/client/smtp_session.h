@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "mta/client/smtp_connection.h"
 #include "mta/report/tls_outcome.h"
 #include "mta/smtp/envelope.h"
+#include "mta/smtp/log_sink.h"
 #include "policy/delivery_facts.h"
 #include "policy/route_destination.h"
 #include "policy/stage_decision.h"
@@ -59,6 +61,7 @@ struct SessionContext {
     return validation_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now() : validation_time;
   }
   SmtpTimeouts timeouts;
+  std::shared_ptr<LogSink> log;  // for `debug smtp` (the dialogue); may be null
 };
 
 struct SessionRequest {

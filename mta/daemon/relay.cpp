@@ -16,10 +16,14 @@ struct Relay::Dns {
 };
 
 struct Relay::Active {
-  Active(ConfigSet s, std::shared_ptr<ClientShared> c)
+  Active(ConfigSet s, std::shared_ptr<ClientShared> c, std::shared_ptr<LogSink> log)
       : set(std::move(s)),
         client(std::move(c)),
-        session{.helo_name = set.config.hostname, .connections = &client->parked, .tls = &client->tls, .trust = &set.trust},
+        session{.helo_name = set.config.hostname,
+                .connections = &client->parked,
+                .tls = &client->tls,
+                .trust = &set.trust,
+                .log = std::move(log)},
         queue{.relay = set.config, .destconfig = set.destconfig, .routes = set.routes, .session = session},
         listener{.hostname = set.config.hostname,
                  .limits = {.max_message_size = set.config.max_message_size, .max_recipients = set.config.max_recipients},
@@ -74,7 +78,7 @@ Result<std::unique_ptr<Relay>> Relay::create(boost::asio::io_context& io, RelayP
 }
 
 void Relay::activate(ConfigSet set) {
-  auto a = std::make_shared<const Active>(std::move(set), client_);
+  auto a = std::make_shared<const Active>(std::move(set), client_, log_);
   log_->set_debug(a->set.config.debug);
   queue_->configure(std::shared_ptr<const QueueConfig>(a, &a->queue));
   listener_->configure(std::shared_ptr<const ListenerSettings>(a, &a->listener));

@@ -151,6 +151,17 @@ check "… with the old configuration (still required-verify)" wait_count 'to=<r
 write_destconfig preferred
 kill -HUP "$pid"
 check "SIGHUP reloads: preferred again, delivered" wait_log 'to=<rcpt@reload.test> .* tls=none status=sent'
+# A trustpoint the operator believes loaded but that cannot be: refused like any bad file.
+mkdir -p "$work/etc/trust"
+ln -s "$work/nowhere.pem" "$work/etc/trust/dangling.pem"
+q reload > "$work/out" 2>&1; rc=$?
+check "a dangling symbolic link in trust/: reload refused (exit 1), naming the path" \
+  bash -c '[ "$1" -eq 1 ] && grep -q "trust/dangling.pem: a symbolic link to .*nowhere.pem, which does not exist" "$2"' _ "$rc" "$work/out"
+check "… and the daemon runs on" kill -0 "$pid"
+"$sealpostd" --etc "$work/etc" > "$work/out" 2>&1; rc=$?
+check "… and sealpostd does not start with it (exit 2, the path)" \
+  bash -c '[ "$1" -eq 2 ] && grep -q "trust/dangling.pem: a symbolic link" "$2"' _ "$rc" "$work/out"
+rm "$work/etc/trust/dangling.pem"
 
 # --- expiry: the lifetime shrinks by reload; the deferred message bounces with its reason
 send two@never.test > /dev/null
@@ -169,6 +180,8 @@ q debug queue on > /dev/null
 send dbg@later.test > /dev/null
 check "debug smtp: the inbound dialogue" wait_log 'debug smtp: \[127.0.0.1\] < RCPT TO:<dbg@later.test>'
 check "… with the replies" wait_log 'debug smtp: \[127.0.0.1\] > 250 2.0.0 Ok: queued as'
+check "… the outbound dialogue, command by command" wait_log 'debug smtp: 127.0.0.45\[127.0.0.45\] > RCPT TO:<dbg@later.test>'
+check "… with the server's replies" wait_log 'debug smtp: 127.0.0.45\[127.0.0.45\] < 250 '
 check "… and the outbound connection's end" wait_log 'debug smtp: [0-9A-F]{16}: 127.0.0.45\[127.0.0.45\]:[0-9]+ route stage quit, sent'
 check "debug queue: scheduling" wait_log 'debug queue: [0-9A-F]{16}: delivery starts'
 q debug bogus on > /dev/null 2>&1; rc=$?

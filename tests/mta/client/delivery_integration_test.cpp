@@ -5,6 +5,7 @@
 // Postfix will not produce are in scripted_delivery_test.cpp.
 #include <gtest/gtest.h>
 
+#include "mta/client/smtp_auth.h"
 #include "tests/mta/client/delivery_fixture.h"
 #include "tests/support/tsv.h"
 
@@ -134,6 +135,34 @@ TEST_F(Delivery, ImplicitTlsWithAuthLogin) {
   EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent) << r.recipients[0].reply;
   EXPECT_EQ(r.attempts[0].outcome.starttls, "implicit");
   EXPECT_EQ(r.attempts[0].outcome.trace->identity.rule, "route-host");
+}
+
+// `debug smtp`: the outbound dialogue line by line, credentials never in it — AUTH PLAIN's
+// argument and AUTH LOGIN's answers to the 334 challenges are masked.
+TEST_F(Delivery, DebugSmtpLogsTheDialogueWithCredentialsMasked) {
+  std::vector<std::string> lines;
+  context_.log = std::make_shared<LogSink>([&](LogLevel, const std::string& l) { lines.push_back(l); });
+  context_.log->switch_debug("smtp", true);
+  const std::string port = std::to_string(test::smtp_peer_port());
+  auto r =
+      send("mxname.mail.test", TlsSetting::kRequiredVerifyHosted, route_to("alice@example.com:p@ss:word@smtp.mail.test:" + port));
+  ASSERT_EQ(r.recipients[0].status, RecipientStatus::kSent) << r.recipients[0].reply;
+  auto route = policy::make_route({"alice@example.com:p@ss:word@smtps.mail.test:" + port}, /*implicit_tls=*/true);
+  ASSERT_TRUE(route);
+  r = send("mxname.mail.test", TlsSetting::kRequiredVerifyHosted, *route);
+  ASSERT_EQ(r.recipients[0].status, RecipientStatus::kSent) << r.recipients[0].reply;
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  for (const char* expected :
+       {"debug smtp: smtp.mail.test[127.0.0.39] > EHLO ", "debug smtp: smtp.mail.test[127.0.0.39] > STARTTLS\n",
+        "debug smtp: smtp.mail.test[127.0.0.39] > AUTH PLAIN ***\n", "debug smtp: smtp.mail.test[127.0.0.39] < 235 2.7.0",
+        "> MAIL FROM:<", "> RCPT TO:<", "debug smtp: smtps.mail.test[127.0.0.42] > AUTH LOGIN\n",
+        "smtps.mail.test[127.0.0.42] < 334 ", "smtps.mail.test[127.0.0.42] > ***\n", "> QUIT\n"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n---\n" << all;
+  }
+  for (const std::string& secret : std::vector<std::string>{"p@ss:word", base64("p@ss:word"), base64("alice@example.com")}) {
+    EXPECT_EQ(all.find(secret), std::string::npos) << secret;
+  }
 }
 
 // A TLS 1.3 ticket (wild) and a TLS 1.2 session (tls12, the 1.2-only listener).
