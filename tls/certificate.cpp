@@ -82,6 +82,7 @@ std::string Certificate::issuer() const { return cert_->issuer_dn().to_string();
 std::string Certificate::serial_hex() const { return hex_colons(cert_->serial_number()); }
 bool Certificate::is_ca() const { return cert_->is_CA_cert(); }
 bool Certificate::is_self_signed() const { return cert_->is_self_signed(); }
+std::chrono::system_clock::time_point Certificate::not_after() const { return cert_->not_after().to_std_timepoint(); }
 std::string Certificate::fingerprint(std::string_view hash) const { return cert_->fingerprint(std::string(hash)); }
 std::string Certificate::to_pem() const { return cert_->PEM_encode(); }
 

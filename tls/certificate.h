@@ -4,6 +4,7 @@
 // tls/ includes a Botan header. Input is untrusted DER from a peer or a PEM file.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -31,6 +32,7 @@ class Certificate {
   std::string serial_hex() const;
   bool is_ca() const;
   bool is_self_signed() const;
+  std::chrono::system_clock::time_point not_after() const;
   // SAN dNSName and iPAddress read from the raw extension (Botan 2 dropped IPv6 addresses and
   // would hide embedded NULs), plus the Subject CNs.
   policy::CertificateNames names() const;

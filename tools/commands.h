@@ -26,6 +26,7 @@ int cmd_reload(const Context& ctx, const std::vector<std::string>& args);
 int cmd_status(const Context& ctx, const std::vector<std::string>& args);
 int cmd_debug(const Context& ctx, const std::vector<std::string>& args);
 int cmd_report(const Context& ctx, const std::vector<std::string>& args);
+int cmd_check(const Context& ctx, const std::vector<std::string>& args);
 
 class Args;
 // `tlsverify` without --offline: its arguments are parsed by cmd_tlsverify.

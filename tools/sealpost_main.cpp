@@ -23,6 +23,7 @@ Commands:
   status       the running sealpostd's counters: queue, deliveries, TLS outcomes, DNS
   debug        the running sealpostd's debug categories: dns, smtp, tls, pki, queue
   report       review the TLS outcome log: table/JSON/CSV, RFC 8460 reports, an HTML page
+  check        what would stop or weaken sealpostd: files, trustpoints, certificate, spool
   version      this build's version and TLS library
 
 Options:
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   if (command == "status") return cmd_status(ctx, args);
   if (command == "debug") return cmd_debug(ctx, args);
   if (command == "report") return cmd_report(ctx, args);
+  if (command == "check") return cmd_check(ctx, args);
   if (command == "version") {
     if (!args.empty()) return fail("version", "takes no arguments");
     std::cout << "sealpost " SEALPOST_VERSION "\n" << sealpost::tls::library_version() << "\n";
