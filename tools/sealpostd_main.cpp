@@ -3,7 +3,8 @@
 // a file that does not validate stops it at once with the file, line and key, exit 2. Runs
 // in the foreground; SIGTERM or SIGINT stops it, leaving the queue in the spool. Human log via
 // spdlog (file or stderr), TLS outcome records one JSON object per line (DESIGN.md "Logs").
-// SIGHUP reloads the configuration (as `sealpost reload`).
+// SIGHUP reloads the configuration (as `sealpost reload`); SIGUSR1, and every reload, reopen
+// the two log files (logrotate's postrotate).
 #include <signal.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <iostream>
 
 #include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/dist_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>  // also the stderr sinks
 #include <spdlog/spdlog.h>
 
@@ -48,14 +50,19 @@ int main(int argc, char** argv) {
   if (!policy) return fail(policy.error().message);
   const policy::RelayConfig& config = policy->config;
 
+  // The human log goes through a dist_sink, so a reopen (below) swaps its file sink under the
+  // sink's own lock while other threads may be logging.
   std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<spdlog::sinks::dist_sink_mt> log_sinks;
   try {
     if (config.log_file.empty()) {
       logger = spdlog::stderr_color_mt("sealpostd");
     } else {
       const fs::path f = config.log_file;
       fs::create_directories(f.parent_path());
-      logger = spdlog::basic_logger_mt("sealpostd", f.string());
+      log_sinks = std::make_shared<spdlog::sinks::dist_sink_mt>();
+      log_sinks->add_sink(std::make_shared<spdlog::sinks::basic_file_sink_mt>(f.string()));
+      logger = std::make_shared<spdlog::logger>("sealpostd", log_sinks);
     }
   } catch (const std::exception& e) {
     return fail(std::string("log file: ") + e.what());
@@ -69,7 +76,28 @@ int main(int argc, char** argv) {
     outcome_log.open(f, std::ios::app);
     if (!outcome_log) return fail(f.string() + ": cannot open the TLS outcome log");
   }
-
+  // After logrotate moved them (its postrotate sends SIGUSR1 or runs `sealpost reload`): both
+  // files opened again at the paths the daemon started with. On the event loop, the outcome
+  // log's only writer; a file that cannot be opened keeps the old one, and says so.
+  const auto reopen_logs = [&, log_path = config.log_file, outcome_path = config.outcome_log] {
+    if (log_sinks) {
+      try {
+        log_sinks->set_sinks({std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_path)});
+      } catch (const std::exception& e) {
+        logger->error("log file not reopened, still writing the old one: {}", e.what());
+      }
+    }
+    if (!outcome_path.empty()) {
+      std::ofstream again(outcome_path, std::ios::app);
+      if (again) {
+        outcome_log = std::move(again);
+      } else {
+        logger->error("{}: cannot open the TLS outcome log; still writing the old file", outcome_path);
+      }
+    }
+    logger->info("log files reopened");
+  };
+  bool started = false;  // `configured` runs at start too, where the files were just opened
   boost::asio::io_context io;
   auto transport = dns::CaresTransport::create(io, {.servers = config.dns_servers});
   if (!transport) return fail(transport.error().message);
@@ -90,8 +118,10 @@ int main(int argc, char** argv) {
             if (outcome_log.is_open()) outcome_log << mta::to_json_line(o) << "\n" << std::flush;
           },
       .configured =
-          [logger](const policy::RelayConfig& c) {
+          [logger, &reopen_logs, &started](const policy::RelayConfig& c) {
             logger->set_level(spdlog::level::from_str(c.log_level == "warning" ? "warn" : c.log_level));
+            if (started) reopen_logs();  // a reload
+            started = true;
           },
       .dns = transport->get(),
   };
@@ -117,6 +147,15 @@ int main(int argc, char** argv) {
     });
   };
   wait_hangup();
+  boost::asio::signal_set usr1(io, SIGUSR1);
+  std::function<void()> wait_usr1 = [&] {
+    usr1.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reopen_logs();
+      wait_usr1();
+    });
+  };
+  wait_usr1();
   io.run();
   return 0;
 }

@@ -188,6 +188,21 @@ q debug bogus on > /dev/null 2>&1; rc=$?
 check "an unknown category: exit 2" test "$rc" -eq 2
 q debug smtp off > /dev/null
 
+# --- log rotation (logrotate's postrotate): SIGUSR1, and every reload, reopen both logs
+mv "$log" "$log.1"; mv "$work/etc/outcome.jsonl" "$work/etc/outcome.jsonl.1"
+rotated_records=$(wc -l < "$work/etc/outcome.jsonl.1")
+kill -USR1 "$pid"
+check "SIGUSR1: the human log is opened again at its path, and says so" wait_log 'log files reopened'
+send rot1@later.test > /dev/null
+check "… the next message is logged in the new file" wait_log 'to=<rot1@later.test>'
+check "… its TLS outcome record in the new outcome log" \
+  bash -c 'for _ in $(seq 100); do grep -q "later.test" "$1" 2>/dev/null && exit 0; sleep 0.05; done; exit 1' _ "$work/etc/outcome.jsonl"
+check "… and nothing of it goes to the rotated files" \
+  bash -c '! grep -q "rot1@later.test" "$1" && [ "$(wc -l < "$2")" -eq "$3" ]' _ "$log.1" "$work/etc/outcome.jsonl.1" "$rotated_records"
+mv "$log" "$log.2"
+q reload > /dev/null
+check "sealpost reload reopens them too" wait_log 'log files reopened'
+
 # --- status
 check "status --json: queue, deliveries, DSNs, TLS outcomes per setting, DNS counters" \
   python3 -c 'import json,sys; s=json.load(sys.stdin); c=s["counters"]; assert c["sent"]>=4 and c["bounced"]>=3 and c["dsn"]>=2, c; assert s["tls"]["preferred"]["plaintext"]>=1 and s["tls"]["required-verify"]["failed:starttls-offer"]>=1, s["tls"]; assert "cache_hits" in s["dns"] and "messages" in s["queue"]' < <(q status --json)
