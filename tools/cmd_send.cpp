@@ -12,6 +12,7 @@
 
 #include "mta/config/config_file.h"
 #include "mta/report/trace_render.h"
+#include "mta/smtp/address.h"
 #include "policy/domain_name.h"
 #include "policy/smtproutes.h"
 #include "policy/time_format.h"
@@ -191,8 +192,8 @@ int cmd_send(const Context& ctx, const std::vector<std::string>& argv) {
              "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
              "Content-Transfer-Encoding: " + (eight_bit ? "8bit" : "7bit") + "\r\n\r\n" + *body;
   // RFC 6531: a UTF-8 local part needs SMTPUTF8 at the smarthost (5.6.7 where it has none).
-  bool utf8_local = policy::has_non_ascii(from_addr->substr(0, from_addr->rfind('@')));
-  for (const auto& r : rcpts) utf8_local = utf8_local || policy::has_non_ascii(r.substr(0, r.rfind('@')));
+  const bool utf8_local =
+      mta::has_utf8_local_part(*from_addr) || std::any_of(rcpts.begin(), rcpts.end(), mta::has_utf8_local_part);
   mta::Envelope envelope{.from = *from_addr, .recipients = rcpts, .content = std::move(content), .smtputf8 = utf8_local};
 
   const std::string domain = to.front().substr(to.front().rfind('@') + 1);

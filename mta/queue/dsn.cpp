@@ -1,6 +1,7 @@
 // See dsn.h. Field names and order from RFC 3464 §2.2 (per-message) and §2.3 (per-recipient).
 #include "mta/queue/dsn.h"
 
+#include <algorithm>
 #include <random>
 
 #include "mta/smtp/address.h"
@@ -77,10 +78,12 @@ std::string boundary(const std::string& queue_id) {
 // internationalized: message/global-delivery-status with "utf-8" address types, the headers
 // as message/global-headers, and it is itself sent with SMTPUTF8. Otherwise a classic 7-bit
 // DSN, with A-labels for U-label domains, which every server takes.
+// The test is needs_smtputf8's, asked of the report's parts (without copying the message).
 bool internationalized(const DsnInput& in) {
-  Envelope reported{.from = in.sender, .content = in.original_content, .smtputf8 = in.smtputf8};
-  for (const auto& r : in.recipients) reported.recipients.push_back(r.address);
-  return needs_smtputf8(reported);  // UTF-8 in a local part or a header, not only in domains
+  return in.smtputf8 && (has_utf8_local_part(in.sender) ||
+                         std::any_of(in.recipients.begin(), in.recipients.end(),
+                                     [](const DsnRecipient& r) { return has_utf8_local_part(r.address); }) ||
+                         has_utf8_header(in.original_content));
 }
 
 }  // namespace

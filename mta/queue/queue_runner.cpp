@@ -21,9 +21,6 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The recipient domain as destconfig, smtproutes and DNS know it: A-labels (RFC 5890).
-std::string domain_of(const std::string& address) { return delivery_domain(address); }
-
 // The destination a concurrency limit counts: the recipient domain, or the hosts of its SMTP
 // route (every domain routed to one smarthost shares that smarthost's limit).
 std::string destination_name(const QueueConfig& config, const std::string& domain) {
@@ -79,7 +76,7 @@ void QueueRunner::stop() {
 QueueRunner::Destinations QueueRunner::destinations(const QueueConfig& config, const std::vector<std::string>& recipients) const {
   Destinations out;
   for (const auto& r : recipients) {
-    const std::string domain = domain_of(r);
+    const std::string domain = delivery_domain(r);  // A-labels, as destconfig and DNS know it
     std::pair<std::string, std::uint32_t> d{destination_name(config, domain), config.destconfig.lookup(domain).max_connections};
     if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
   }
@@ -228,7 +225,7 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
   std::map<std::string, std::vector<std::string>> by_domain;
   for (const auto& r : msg->envelope.recipients) {
     const bool finished = std::any_of(st.finished.begin(), st.finished.end(), [&](const auto& f) { return f.address == r; });
-    if (!finished) by_domain[domain_of(r)].push_back(r);
+    if (!finished) by_domain[delivery_domain(r)].push_back(r);
   }
   std::vector<RecipientResult> deferred;
   std::vector<std::string> pending;

@@ -1,6 +1,8 @@
 // See address.h.
 #include "mta/smtp/address.h"
 
+#include <algorithm>
+
 #include "policy/domain_name.h"
 #include "policy/utf8.h"
 
@@ -61,16 +63,16 @@ std::string ascii_address(std::string_view address) {
   return std::string(address.substr(0, at + 1)) + delivery_domain(address);
 }
 
+bool has_utf8_local_part(std::string_view address) { return policy::has_non_ascii(address.substr(0, address.rfind('@'))); }
+
+bool has_utf8_header(std::string_view content) { return policy::has_non_ascii(content.substr(0, content.find("\r\n\r\n"))); }
+
 bool needs_smtputf8(const Envelope& envelope) {
   if (!envelope.smtputf8) return false;
-  const auto local_utf8 = [](std::string_view a) { return policy::has_non_ascii(a.substr(0, a.rfind('@'))); };
-  if (local_utf8(envelope.from)) return true;
-  for (const auto& r : envelope.recipients) {
-    if (local_utf8(r)) return true;
-  }
-  // RFC 6532 §3: UTF-8 in header fields. The body alone is 8BITMIME's business (RFC 6152).
-  const std::size_t end = envelope.content.find("\r\n\r\n");
-  return policy::has_non_ascii(std::string_view(envelope.content).substr(0, end));
+  // The body alone is 8BITMIME's business (RFC 6152), not SMTPUTF8's.
+  return has_utf8_local_part(envelope.from) ||
+         std::any_of(envelope.recipients.begin(), envelope.recipients.end(), has_utf8_local_part) ||
+         has_utf8_header(envelope.content);
 }
 
 }  // namespace sealpost::mta

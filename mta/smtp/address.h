@@ -32,6 +32,10 @@ std::string delivery_domain(std::string_view address);
 // needs a next hop with SMTPUTF8; one whose only non-ASCII is in domains does not, and goes
 // out with A-labels (ascii_address).
 bool needs_smtputf8(const Envelope& envelope);
+// Its two parts: UTF-8 in the local part (before the last '@'), and UTF-8 in the header
+// section (RFC 6532 §3; up to the first empty line).
+bool has_utf8_local_part(std::string_view address);
+bool has_utf8_header(std::string_view content);
 std::string ascii_address(std::string_view address);
 
 }  // namespace sealpost::mta
