@@ -16,13 +16,9 @@ constexpr std::size_t kFoldAt = 76;  // RFC 5322 §2.1.1: SHOULD be no more than
 // Printable US-ASCII only (RFC 3464 §2.1: the fields are 7-bit text); the rest becomes '?'.
 // `utf8`: an RFC 6533 DSN, whose fields may carry UTF-8 (RFC 6532 §3.2), kept when well formed.
 std::string seven_bit(std::string_view text, bool utf8 = false) {
-  if (utf8 && policy::is_valid_utf8(text)) {
-    std::string out;
-    for (char c : text) out += (static_cast<unsigned char>(c) >= 0x80 || (c >= 0x20 && c < 0x7f)) ? c : '?';
-    return out;
-  }
+  const bool keep_utf8 = utf8 && policy::is_valid_utf8(text);
   std::string out;
-  for (char c : text) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  for (char c : text) out += ((keep_utf8 && static_cast<unsigned char>(c) >= 0x80) || (c >= 0x20 && c < 0x7f)) ? c : '?';
   return out;
 }
 
