@@ -44,6 +44,7 @@ start_relay() {  # SETTING RETRY_SECONDS [BINARY]
   port=$((20000 + RANDOM % 30000))
   cat > "$etc/sealpost.toml" <<CF
 [server]
+user = "root"                              # the benchmark runs as root
 hostname = "relay.bench.test"
 listen = ["127.0.0.1:$port"]
 max_connections = 200

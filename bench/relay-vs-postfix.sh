@@ -119,6 +119,7 @@ sealpost_start() {  # SETTING
   cp "$work/pki/ca-bundle.pem" "$etc/trust/test-ca.pem"
   cat > "$etc/sealpost.toml" <<CF
 [server]
+user = "root"                              # the benchmark runs as root
 hostname = "relay.sealpost.test"
 listen = ["127.0.0.61:$sp_port"]
 max_connections = 200

@@ -87,9 +87,10 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
     return n->as_table();
   };
   for (const auto& [key, node] : toml_reader::in_file_order(*doc)) {
-    if (key != "server" && key != "spool" && key != "dns" && key != "delivery" && key != "trust" && key != "log") {
+    if (key != "server" && key != "spool" && key != "dns" && key != "delivery" && key != "trust" && key != "log" &&
+        key != "metrics") {
       return Error{at(source, *node) + "unknown section '" + escape_for_display(key) +
-                   "' (server, spool, dns, delivery, trust, log)"};
+                   "' (server, spool, dns, delivery, trust, log, metrics)"};
     }
   }
 #define SEALPOST_TRY(var, expr) \
@@ -99,7 +100,7 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   SEALPOST_TRY(server, section("server"));
   if (auto s = toml_reader::check_keys(source, **server, "[server]",
                                        {"hostname", "listen", "relay_networks", "max_message_size", "max_recipients",
-                                        "max_connections", "tls_certificate", "tls_key"});
+                                        "max_connections", "tls_certificate", "tls_key", "user"});
       !s) {
     return s.error();
   }
@@ -135,6 +136,16 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   c.tls_certificate = *cert;
   SEALPOST_TRY(key, get<std::string>(source, **server, "server", "tls_key", c.tls_key));
   c.tls_key = *key;
+  SEALPOST_TRY(user, get<std::string>(source, **server, "server", "user", c.user));
+  // A POSIX portable user name (the characters useradd accepts), so a typo is told apart
+  // from a missing account and nothing odd reaches getpwnam or a log line.
+  if (user->size() > 32 ||
+      user->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos ||
+      (!user->empty() && (*user)[0] == '-')) {
+    return Error{std::string(source) + ": [server] user '" + escape_for_display(*user) +
+                 "' is not a user name (letters, digits, '.', '_', '-'; at most 32)"};
+  }
+  c.user = *user;
   if (c.tls_certificate.empty() != c.tls_key.empty()) {
     return Error{std::string(source) + ": [server] tls_certificate and tls_key go together (STARTTLS needs both)"};
   }
@@ -213,6 +224,15 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
     }
   }
   c.debug = *debug;
+
+  SEALPOST_TRY(metrics, section("metrics"));
+  if (auto s = toml_reader::check_keys(source, **metrics, "[metrics]", {"listen"}); !s) return s.error();
+  SEALPOST_TRY(metrics_listen, get<std::string>(source, **metrics, "metrics", "listen", ""));
+  if (!metrics_listen->empty()) {
+    auto parsed = parse_listener(*metrics_listen);
+    if (!parsed) return Error{std::string(source) + ": [metrics] listen: " + parsed.error().message};
+    c.metrics_listen = *parsed;
+  }
 #undef SEALPOST_TRY
   return c;
 }

@@ -1,11 +1,12 @@
 // The daemon's own configuration, etc/sealpost.toml (DESIGN.md "Configuration"): listeners,
 // relay networks, spool directory, DNS servers, the EHLO/greeting host name, trust settings,
-// retry schedule and queue lifetime, limits, log files. Every key is checked on load: an
+// retry schedule and queue lifetime, limits, log files, the metrics endpoint. Every key is checked on load: an
 // unknown key, a wrong type or an out-of-range value is an error naming file, line and key,
 // and a file that does not validate never replaces a running configuration.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct RelayConfig {
   // not offered.
   std::string tls_certificate;
   std::string tls_key;
+  // The account sealpostd works as once its listeners are bound (mta/daemon/privileges.h):
+  // empty refuses to run as root; "root" keeps root on purpose.
+  std::string user;
 
   std::string spool_directory = "/var/spool/sealpost";
   std::vector<std::string> dns_servers;  // empty: /etc/resolv.conf
@@ -56,6 +60,9 @@ struct RelayConfig {
   std::string outcome_log = "/var/log/sealpost/tls-outcome.jsonl";
   std::string log_level = "info";  // debug, info, warning, error
   std::vector<std::string> debug;  // categories logged in detail (kDebugCategories)
+
+  // [metrics] listen: where GET /metrics answers in the Prometheus text format; none: off.
+  std::optional<Listener> metrics_listen;
 };
 
 Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view source);

@@ -22,6 +22,8 @@ packages=(
   # test scripts: JSON checks and the crash test's SMTP injector; the report page rendered
   # in a real browser
   python3 chromium
+  # the metrics endpoint: curl, promtool and a real Prometheus scraping it
+  curl prometheus
   # fuzzing (libFuzzer ships with clang's runtime); the format check (.clang-format)
   clang libclang-rt-14-dev clang-format
 )

@@ -2,9 +2,11 @@
 // `postfix check` is the model): every configuration file parsed (file, line, key), the
 // trustpoints (a file that cannot be used; an anchor expired or expiring within 30 days), the
 // system CA bundle, the listener's certificate and key (and the certificate's expiry), the
-// spool's modes and owners, and smtproutes.toml's mode when it holds passwords. One line per
+// spool's modes and owners (against [server] user, whom sealpostd would start as, asked as
+// this process is), and smtproutes.toml's mode when it holds passwords. One line per
 // problem, "error:" or "warning:"; exit 0 none, 1 warnings only, 2 an error.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,6 +14,7 @@
 
 #include "mta/config/config_file.h"
 #include "mta/config/relay_config_file.h"
+#include "mta/daemon/privileges.h"
 #include "policy/destconfig.h"
 #include "policy/smtproutes.h"
 #include "policy/time_format.h"
@@ -130,6 +133,22 @@ void check_spool(Findings& f, const fs::path& spool) {
   if (ec) f.error(spool.string() + ": " + ec.message());
 }
 
+// [server] user as sealpostd, started by whoever runs this, would take it: a user it cannot
+// become stops it; a spool someone else owns is handed over at its start, said here first.
+void check_user(Findings& f, const policy::RelayConfig& config) {
+  auto run_as = mta::plan_run_as(config.user, ::geteuid());
+  if (!run_as) {
+    f.error(run_as.error().message + " (sealpostd does not start)");
+    return;
+  }
+  struct stat top {};
+  if (!*run_as || ::stat(config.spool_directory.c_str(), &top) != 0) return;
+  if (top.st_uid != (*run_as)->uid) {
+    f.warning(config.spool_directory + ": owned by uid " + std::to_string(top.st_uid) + ", not by [server] user " +
+              (*run_as)->name + " (uid " + std::to_string((*run_as)->uid) + "); sealpostd gives it over at start");
+  }
+}
+
 void check_routes_mode(Findings& f, const fs::path& file, const policy::SmtpRoutes& routes) {
   bool secrets = false;
   for (const auto& [key, r] : routes.entries()) {
@@ -171,6 +190,7 @@ int cmd_check(const Context& ctx, const std::vector<std::string>& argv) {
   if (config) {
     check_listener(f, *config, *at);
     check_spool(f, config->spool_directory);
+    check_user(f, *config);
   }
   if (f.errors == 0 && f.warnings == 0) std::cout << "sealpost check: no problem found in " << ctx.etc.string() << "\n";
   return f.errors > 0 ? kExitBadInput : f.warnings > 0 ? kExitNo : kExitOk;

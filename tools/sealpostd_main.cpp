@@ -4,8 +4,10 @@
 // in the foreground; SIGTERM or SIGINT stops it, leaving the queue in the spool. Human log via
 // spdlog (file or stderr), TLS outcome records one JSON object per line (DESIGN.md "Logs").
 // SIGHUP reloads the configuration (as `sealpost reload`); SIGUSR1, and every reload, reopen
-// the two log files (logrotate's postrotate).
+// the two log files (logrotate's postrotate). Started as root it binds, opens, then works as
+// [server] user (mta/daemon/privileges.h) before it reads from the network.
 #include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,7 @@
 
 #include "dns/cares_transport.h"
 #include "mta/daemon/config_set.h"
+#include "mta/daemon/privileges.h"
 #include "mta/daemon/relay.h"
 
 namespace {
@@ -49,6 +52,15 @@ int main(int argc, char** argv) {
   auto policy = mta::load_config_set(etc);
   if (!policy) return fail(policy.error().message);
   const policy::RelayConfig& config = policy->config;
+  // Decided before anything is bound or opened: a user that cannot be had stops the start.
+  auto run_as = mta::plan_run_as(config.user, ::geteuid());
+  if (!run_as) return fail(run_as.error().message);
+  std::vector<fs::path> handed_over = {mta::control_socket_path(config)};
+  for (const auto& f : {config.log_file, config.outcome_log}) {
+    if (!f.empty()) handed_over.emplace_back(f);
+  }
+  const fs::path spool_dir = config.spool_directory;
+  const bool stays_root = ::geteuid() == 0 && !*run_as;
 
   // The human log goes through a dist_sink, so a reopen (below) swaps its file sink under the
   // sink's own lock while other threads may be logging.
@@ -128,6 +140,16 @@ int main(int argc, char** argv) {
   auto relay = mta::Relay::create(io, std::move(parts));
   if (!relay) return fail(relay.error().message);
   if (auto s = (*relay)->start(); !s) return fail(s.error().message);
+  // Listeners bound, spool and logs open, nothing read yet (the loop has not run): now the
+  // files go to the user and the process becomes it.
+  if (*run_as) {
+    const mta::RunAs& who = **run_as;
+    if (auto s = mta::hand_over(who, spool_dir, handed_over); !s) return fail(s.error().message);
+    if (auto s = mta::become(who); !s) return fail(s.error().message);
+    logger->info("working as user {} (uid {}, gid {}), supplementary groups cleared", who.name, who.uid, who.gid);
+  } else if (stays_root) {
+    logger->warn("running as root: [server] user = \"root\" says so; a relay should work as its own user");
+  }
 
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {

@@ -74,6 +74,7 @@ ControlAnswer from_queue(const QueueAnswer& a) { return {.exit_status = a.ok ? 0
 void TlsTally::add(const TlsOutcome& o) {
   auto& t = counts_[std::string(policy::to_string(o.setting))];
   ++t["connections"];
+  if (!o.tls_version.empty() && !o.connection_reused) ++(o.tls_resumed ? handshakes_.resumed : handshakes_.full);
   // The same four verdicts as `sealpost report` (report_stats.h), in status's words.
   switch (verdict_of(o)) {
     case Verdict::kVerified: ++t["verified"]; break;

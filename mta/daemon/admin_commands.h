@@ -28,9 +28,15 @@ class TlsTally {
   // setting → "connections", "verified", "encrypted", "plaintext", "failed:STAGE",
   // "dane:STATE", "dane:verified" → count
   const std::map<std::string, std::map<std::string, std::uint64_t>>& counts() const { return counts_; }
+  // TLS handshakes done (a connection that carried a message parked before made none).
+  struct Handshakes {
+    std::uint64_t full = 0, resumed = 0;
+  };
+  const Handshakes& handshakes() const { return handshakes_; }
 
  private:
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;
+  Handshakes handshakes_;
 };
 
 // What the requests act on and read from: the daemon's parts, for the length of one request.

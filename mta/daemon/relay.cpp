@@ -1,6 +1,8 @@
 // See relay.h.
 #include "mta/daemon/relay.h"
 
+#include "mta/daemon/metrics.h"
+
 namespace sealpost::mta {
 
 struct Relay::ClientShared {
@@ -103,6 +105,11 @@ Status Relay::start() {
                                        [this](const std::string& request) { return this->control(request); });
   if (!control) return control.error();
   control_socket_ = std::move(*control);
+  if (config.metrics_listen) {
+    auto metrics = MetricsServer::listen(io_, *config.metrics_listen, [this] { return this->metrics(); });
+    if (!metrics) return metrics.error();
+    metrics_server_ = std::move(*metrics);
+  }
   listener_->start();
   // Mail that was queued before a restart resumes where its state file left it.
   const auto resumed = queue_->start();
@@ -123,6 +130,7 @@ void Relay::stop() {
   stopped_ = true;
   listener_->stop();
   if (control_socket_) control_socket_->close();
+  if (metrics_server_) metrics_server_->close();
   client_->parked.close_all();
   queue_->stop();
 }
@@ -143,6 +151,12 @@ Status Relay::reload() {
     same_listen = next->config.listen[i].address == old.listen[i].address && next->config.listen[i].port == old.listen[i].port;
   }
   if (!same_listen) restart_only.push_back("listeners");
+  if (next->config.user != old.user) restart_only.push_back("[server] user");
+  const auto& m = next->config.metrics_listen;
+  const auto& was = old.metrics_listen;
+  if (m.has_value() != was.has_value() || (m && (m->address != was->address || m->port != was->port))) {
+    restart_only.push_back("[metrics] listen");
+  }
   for (const auto& what : restart_only) (*log_)(LogLevel::kWarning, "reload: " + what + " change only on restart");
   const std::string summary = std::to_string(next->destconfig.entries().size()) + " destconfig entries, " +
                               std::to_string(next->routes.entries().size()) + " SMTP routes, " +
@@ -156,5 +170,12 @@ Status Relay::reload() {
 }
 
 ControlAnswer Relay::control(const std::string& request) { return answer_control(request, admin_target()); }
+
+std::string Relay::metrics() { return render_metrics(admin_target(), std::chrono::system_clock::now()); }
+
+std::optional<boost::asio::ip::tcp::endpoint> Relay::metrics_endpoint() const {
+  if (!metrics_server_) return std::nullopt;
+  return metrics_server_->endpoint();
+}
 
 }  // namespace sealpost::mta

@@ -3,13 +3,15 @@
 // a time. Start binds and resumes the spool; stop stops accepting and delivering (the spool
 // keeps everything); reload swaps the whole configuration at once (a delivery or session in
 // progress finishes with the one it started with, parked connections are closed). One
-// io_context thread, plus the queue's small pool for spool commits. Logs go through a
+// io_context thread, plus the queue's small pool for spool commits. With [metrics] listen,
+// the metrics endpoint too (metrics_server.h). Logs go through a
 // callback (the program owns spdlog); debug categories in daemon/debug_log.h.
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "asio/asio.h"
@@ -19,6 +21,7 @@
 #include "mta/daemon/config_set.h"
 #include "mta/daemon/control_socket.h"
 #include "mta/daemon/debug_log.h"
+#include "mta/daemon/metrics_server.h"
 #include "mta/queue/queue_runner.h"
 #include "mta/queue/spool.h"
 #include "mta/server/listener.h"
@@ -49,6 +52,10 @@ class Relay {
   Status reload();
   // One control request ("status --json", "flush ID", "hold ID", …): see admin_commands.h.
   ControlAnswer control(const std::string& request);
+  // What GET /metrics answers (metrics.h), whether or not [metrics] listen is set.
+  std::string metrics();
+  // Where the metrics endpoint listens; none when [metrics] listen is empty.
+  std::optional<boost::asio::ip::tcp::endpoint> metrics_endpoint() const;
 
  private:
   // One configuration set and the views of it that the listener and the queue run with;
@@ -77,6 +84,7 @@ class Relay {
   std::shared_ptr<QueueRunner> queue_;
   std::shared_ptr<Listener> listener_;
   std::unique_ptr<ControlSocket> control_socket_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   bool stopped_ = false;
 };
 

@@ -99,6 +99,7 @@ void QueueRunner::forget(const std::string& id) {
 asio::awaitable<Result<std::string>> QueueRunner::commit(std::string client_ip, const Envelope& message) {
   const auto self = shared_from_this();
   const auto received = std::chrono::system_clock::now();
+  const auto started = std::chrono::steady_clock::now();
   struct Committed {  // default-constructible, as co_spawn's result must be
     std::string id, error;
   };
@@ -109,6 +110,7 @@ asio::awaitable<Result<std::string>> QueueRunner::commit(std::string client_ip, 
         co_return r ? Committed{.id = *r} : Committed{.error = r.error().message};
       },
       asio::use_awaitable);
+  commit_latency_.observe(std::chrono::steady_clock::now() - started);  // the client's wait, pool queueing included
   if (!c.error.empty()) {
     (*log_)(LogLevel::kError, "spool: " + c.error);
     co_return Error{c.error};
@@ -325,7 +327,7 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
     }
   }
   if (deferred.empty()) {
-    remove_delivered(id);
+    remove_delivered(id, st);
     co_return;
   }
   ++st.attempts;
@@ -345,7 +347,7 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
           {.address = r.address, .status = final.status_code, .diagnostic = r.reply, .expired = true, .source = r.source});
     }
     if (send_dsn(*msg, std::move(expired))) {
-      remove_delivered(id);
+      remove_delivered(id, st);
       co_return;
     }
   }
@@ -353,12 +355,16 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
   st.next_attempt = unix_now() + retry[std::min<std::size_t>(st.attempts - 1, retry.size() - 1)];
   if (auto s = spool_.save_state(id, st); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);
   schedule_.set(id, st.next_attempt);
+  ++counters_.messages_deferred;
   log_->debug("queue", id + ": attempt " + std::to_string(st.attempts) + " left " + std::to_string(deferred.size()) +
                            " recipient(s) deferred; next attempt in " + std::to_string(st.next_attempt - unix_now()) + " s");
 }
 
 // Every recipient is done (sent, bounced or expired, with its DSN queued).
-void QueueRunner::remove_delivered(const std::string& id) {
+void QueueRunner::remove_delivered(const std::string& id, const QueueState& st) {
+  const bool bounced =
+      std::any_of(st.finished.begin(), st.finished.end(), [](const auto& r) { return r.status == RecipientStatus::kBounced; });
+  ++(bounced ? counters_.messages_bounced : counters_.messages_delivered);
   if (auto s = spool_.remove(id); !s) (*log_)(LogLevel::kError, id + ": " + s.error().message);
   (*log_)(LogLevel::kInfo, id + ": removed");
   forget(id);

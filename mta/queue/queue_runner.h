@@ -23,6 +23,7 @@
 #include "mta/client/smtp_session.h"
 #include "mta/queue/destination_slots.h"
 #include "mta/queue/dsn.h"
+#include "mta/queue/latency_histogram.h"
 #include "mta/queue/schedule.h"
 #include "mta/queue/spool.h"
 #include "mta/queue/sts_policies.h"
@@ -53,7 +54,11 @@ struct QueueAnswer {
 class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
  public:
   struct Counters {
+    // Per recipient: sent, deferred (each attempt that left it queued), bounced.
     std::uint64_t accepted = 0, sent = 0, deferred = 0, bounced = 0, dsn = 0;
+    // Per message: left the queue with every recipient sent, or with one or more bounced;
+    // attempts after which it stayed queued for a retry.
+    std::uint64_t messages_delivered = 0, messages_bounced = 0, messages_deferred = 0;
   };
   // Each connection attempt's outcome record, with its queue ID.
   using OutcomeSink = std::function<void(const TlsOutcome&)>;
@@ -84,6 +89,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   bool queued(const std::string& id) const { return spool_.load(id).has_value(); }
 
   const Counters& counters() const { return counters_; }
+  const LatencyHistogram& commit_latency() const { return commit_latency_; }
   std::size_t spooled() const { return spool_.list().size(); }
   std::size_t scheduled() const { return schedule_.size(); }
   std::size_t in_flight() const { return in_flight_.size(); }
@@ -105,7 +111,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   void finish_recipient(const std::string& id, QueueState& st, const RecipientResult& r, const TlsOutcome* last);
   bool send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> failed);
   void end_delivery(const std::string& id);
-  void remove_delivered(const std::string& id);
+  void remove_delivered(const std::string& id, const QueueState& st);
   void remove_now(const std::string& id);
   void hold_now(const std::string& id);
   QueueAnswer now_or_after(const std::string& id, std::set<std::string>& after, void (QueueRunner::*now)(const std::string&),
@@ -126,6 +132,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   // Administrator requests for a message that was being delivered: applied when it ends.
   std::set<std::string> hold_after_, delete_after_;
   Counters counters_;
+  LatencyHistogram commit_latency_;
   bool stopping_ = false;
   StsPolicies sts_;
   std::int64_t next_sts_refresh_ = 0;  // when the background MTA-STS refresh next runs (unix time)

@@ -217,6 +217,18 @@ std::vector<std::string> Spool::list() const {
   return ids;
 }
 
+std::optional<std::chrono::system_clock::time_point> Spool::oldest_arrival() const {
+  std::optional<std::filesystem::file_time_type> oldest;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "queue", ec)) {
+    if (e.path().extension() != ".msg") continue;
+    const auto t = e.last_write_time(ec);
+    if (!ec && (!oldest || t < *oldest)) oldest = t;
+  }
+  if (!oldest) return std::nullopt;
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(*oldest));
+}
+
 Result<QueuedMessage> Spool::load(const std::string& id) const {
   auto text = read_text_file(message_path(id));
   if (!text) return text.error();

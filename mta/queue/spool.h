@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,9 @@ class Spool {
   // Durable before it returns: the message's ID.
   Result<std::string> commit(std::string_view client, const Envelope& envelope, std::chrono::system_clock::time_point received);
   std::vector<std::string> list() const;  // committed messages, oldest first
+  // When the longest-queued message was committed (its file's modification time: IDs wrap
+  // after 12 days, so their order is no clock); none when the queue is empty.
+  std::optional<std::chrono::system_clock::time_point> oldest_arrival() const;
   Result<QueuedMessage> load(const std::string& id) const;
   QueueState state(const std::string& id) const;  // a missing or bad state file: a fresh one
   Status save_state(const std::string& id, const QueueState& state);

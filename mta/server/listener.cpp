@@ -86,6 +86,7 @@ asio::awaitable<void> Listener::serve(tcp::socket socket) {
   InboundConnection conn(std::move(socket));
   const auto cfg = settings_;  // this session's limits and certificate, whatever a reload does meanwhile
   if (open_ > cfg->max_connections) {
+    ++refused_;
     (void)co_await conn.write("421 4.7.0 " + cfg->hostname + " Error: too many connections\r\n");
     co_await conn.close();
     co_return;

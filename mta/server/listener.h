@@ -50,6 +50,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::size_t endpoints() const { return acceptors_.size(); }
   std::size_t open_connections() const { return open_; }
   std::uint64_t connections() const { return total_; }
+  std::uint64_t refused() const { return refused_; }  // 421: beyond max_connections
 
  private:
   Listener(boost::asio::io_context& io, std::shared_ptr<LogSink> log, Commit commit)
@@ -64,6 +65,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::size_t open_ = 0;
   std::uint64_t total_ = 0;
+  std::uint64_t refused_ = 0;
   bool stopping_ = false;
 };
 

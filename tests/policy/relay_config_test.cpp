@@ -47,6 +47,19 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
   EXPECT_EQ(c->mta_sts_port, 8443);
   EXPECT_EQ(c->mta_sts_refresh_seconds, 60u);
   EXPECT_EQ(c->mta_sts_timeout_seconds, 5u);
+  EXPECT_FALSE(c->metrics_listen) << "no metrics endpoint unless asked for";
+  EXPECT_EQ(c->user, "");
+  c = policy::parse_relay_config("[server]\nuser = \"sealpost\"\n", "f");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->user, "sealpost");
+  c = policy::parse_relay_config("[metrics]\nlisten = \"[::1]:9325\"\n", "f");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->metrics_listen);
+  EXPECT_EQ(c->metrics_listen->address, "::1");
+  EXPECT_EQ(c->metrics_listen->port, 9325);
+  c = policy::parse_relay_config("[metrics]\nlisten = \"\"\n", "f");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->metrics_listen);
   const std::pair<const char*, const char*> bad[] = {
       {"[server]\nlisten = [\"127.0.0.1\"]\n", "listen"},
       {"[server]\nrelay_networks = [\"10.0.0.1/8\"]\n", "host bits"},
@@ -60,6 +73,10 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
       {"[delivery]\nmta_sts_timeout_seconds = 61\n", "mta_sts_timeout_seconds"},
       {"[delivery]\nmta_sts_port = 0\n", "mta_sts_port"},
       {"[delivery]\nmta_sts_refresh_seconds = 0\n", "mta_sts_refresh_seconds"},
+      {"[metrics]\nlisten = \"localhost:9325\"\n", "[metrics] listen: 'localhost:9325' must be IP:PORT"},
+      {"[metrics]\nport = 9325\n", "port"},
+      {"[server]\nuser = \"mail user\"\n", "[server] user 'mail user' is not a user name"},
+      {"[server]\nuser = \"-r\"\n", "[server] user '-r' is not a user name"},
   };
   for (const auto& [text, want] : bad) {
     auto r = policy::parse_relay_config(text, "f");

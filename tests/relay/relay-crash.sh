@@ -18,6 +18,7 @@ domains=4 max_deliveries=20
 mkdir -p "$work/etc"
 cat > "$work/etc/sealpost.toml" <<CF
 [server]
+user = "root"                              # run as root on purpose: relay-ops-e2e tests the switch
 hostname = "relay.sealpost.test"
 listen = ["127.0.0.1:$port"]
 [spool]

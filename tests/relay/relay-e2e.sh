@@ -18,6 +18,7 @@ mkdir -p "$work/etc/trust"
 cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
 cat > "$work/etc/sealpost.toml" <<CF
 [server]
+user = "root"                              # run as root on purpose: relay-ops-e2e tests the switch
 hostname = "relay.sealpost.test"
 listen = ["127.0.0.1:$port"]
 relay_networks = ["127.0.0.1/32"]

@@ -19,6 +19,7 @@ mkdir -p "$work/etc"
 write_config() {  # LIFETIME_SECONDS
   cat > "$work/etc/sealpost.toml" <<CF
 [server]
+user = "root"                              # run as root on purpose: relay-ops-e2e tests the switch
 hostname = "relay.sealpost.test"
 listen = ["127.0.0.1:$port"]
 [spool]

@@ -1,10 +1,12 @@
 # `sealpost check`: a clean configuration, then each planted problem found with its path —
 # a bad destconfig line, an unusable trustpoint, an expired and an expiring anchor, a listener
 # key that does not match its certificate, a world-writable spool, a file in the spool owned
-# by someone else, route passwords readable by others. Expiry judged at a fixed time.
+# by someone else, route passwords readable by others, a [server] user that does not exist or
+# does not own the spool, none under root. Expiry judged at a fixed time.
 mkdir -p etc/spool etc/trust && chmod 700 etc/spool
 cat > etc/sealpost.toml <<'CF'
 [server]
+user = "root"
 tls_certificate = "../pki/mail-wildcard-chain.pem"
 tls_key = "../pki/mail-wildcard.key"
 [spool]
@@ -32,3 +34,12 @@ touch etc/spool/queue/stray && chown nobody etc/spool/queue/stray
 run check "${at[@]}"
 run check --at yesterday
 chmod 700 etc/spool
+rm etc/spool/queue/stray etc/trust/gone.pem etc/trust/old-ca.pem && chmod 600 etc/smtproutes.toml && chmod 700 etc/spool/corrupt
+printf '[default]\ntls = "preferred"\n' > etc/destconfig.toml
+sed -i 's|mx-name.key|mail-wildcard.key|' etc/sealpost.toml
+sed -i 's|^user = .*|user = "nobody"|' etc/sealpost.toml
+run check "${at[@]}"
+sed -i 's|^user = .*|user = "no-such-user"|' etc/sealpost.toml
+run check "${at[@]}"
+sed -i '/^user = /d' etc/sealpost.toml
+run check "${at[@]}"
