@@ -1,6 +1,8 @@
 // See relay_config.h.
 #include "policy/relay_config.h"
 
+#include <algorithm>
+
 #include "policy/domain_name.h"
 #include "policy/toml_reader.h"
 
@@ -88,9 +90,9 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
   };
   for (const auto& [key, node] : toml_reader::in_file_order(*doc)) {
     if (key != "server" && key != "spool" && key != "dns" && key != "delivery" && key != "trust" && key != "log" &&
-        key != "metrics") {
+        key != "metrics" && key != "alerts") {
       return Error{at(source, *node) + "unknown section '" + escape_for_display(key) +
-                   "' (server, spool, dns, delivery, trust, log, metrics)"};
+                   "' (server, spool, dns, delivery, trust, log, metrics, alerts)"};
     }
   }
 #define SEALPOST_TRY(var, expr) \
@@ -233,6 +235,22 @@ Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view s
     if (!parsed) return Error{std::string(source) + ": [metrics] listen: " + parsed.error().message};
     c.metrics_listen = *parsed;
   }
+
+  SEALPOST_TRY(alerts, section("alerts"));
+  if (auto s = toml_reader::check_keys(source, **alerts, "[alerts]", {"recipients", "interval_seconds"}); !s) return s.error();
+  SEALPOST_TRY(alert_to, strings(source, **alerts, "alerts", "recipients"));
+  for (const auto& a : *alert_to) {
+    // A plain ASCII mailbox (the alert is a 7-bit message with these in To:).
+    const auto at = a.rfind('@');
+    if (at == std::string::npos || at == 0 || at + 1 == a.size() || a.size() > 254 ||
+        std::any_of(a.begin(), a.end(), [](char ch) { return ch <= ' ' || ch >= 0x7f || ch == '<' || ch == '>' || ch == ','; })) {
+      return Error{std::string(source) + ": [alerts] recipients: '" + escape_for_display(a) +
+                   "' is not an address (local@domain)"};
+    }
+  }
+  c.alert_recipients = *alert_to;
+  SEALPOST_TRY(alert_every, number(source, **alerts, "alerts", "interval_seconds", c.alert_interval_seconds, 60, 7u * 24 * 3600));
+  c.alert_interval_seconds = static_cast<std::uint32_t>(*alert_every);
 #undef SEALPOST_TRY
   return c;
 }

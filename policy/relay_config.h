@@ -1,6 +1,6 @@
 // The daemon's own configuration, etc/sealpost.toml (DESIGN.md "Configuration"): listeners,
 // relay networks, spool directory, DNS servers, the EHLO/greeting host name, trust settings,
-// retry schedule and queue lifetime, limits, log files, the metrics endpoint. Every key is checked on load: an
+// retry schedule and queue lifetime, limits, log files, the metrics endpoint, alerts. Every key is checked on load: an
 // unknown key, a wrong type or an out-of-range value is an error naming file, line and key,
 // and a file that does not validate never replaces a running configuration.
 #pragma once
@@ -63,6 +63,11 @@ struct RelayConfig {
 
   // [metrics] listen: where GET /metrics answers in the Prometheus text format; none: off.
   std::optional<Listener> metrics_listen;
+
+  // [alerts] (mta/queue/tls_alerts.h): who is told when mandatory TLS fails, and at most how
+  // often per destination. No recipients: no alerts.
+  std::vector<std::string> alert_recipients;
+  std::uint32_t alert_interval_seconds = 3600;
 };
 
 Result<RelayConfig> parse_relay_config(std::string_view text, std::string_view source);

@@ -25,6 +25,7 @@ std::string status_json(const AdminTarget& t) {
                    {"deferred", n.deferred},
                    {"bounced", n.bounced},
                    {"dsn", n.dsn},
+                   {"alerts", n.alerts},
                    {"inbound_connections", t.listener.connections()},
                    {"inbound_open", t.listener.open_connections()}};
   j["tls"] = nlohmann::json::object();

@@ -82,6 +82,8 @@ std::string render_metrics(const AdminTarget& t, std::chrono::system_clock::time
   p.sample("sealpost_recipients_total", {{"result", "deferred"}}, n(c.deferred));
   p.sample("sealpost_recipients_total", {{"result", "bounced"}}, n(c.bounced));
   counter(p, "sealpost_dsn_queued_total", "Delivery status notifications (bounces) queued to senders.", c.dsn);
+  counter(p, "sealpost_alerts_queued_total", "Alerts queued to [alerts] recipients: mandatory TLS failed for a destination.",
+          c.alerts);
 
   gauge(p, "sealpost_queue_messages", "Messages in the spool (queued, held or being delivered).", n(t.queue.spooled()));
   gauge(p, "sealpost_queue_scheduled_messages", "Messages waiting for their next delivery attempt.", n(t.queue.scheduled()));

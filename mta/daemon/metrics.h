@@ -2,7 +2,8 @@
 // figures): the daemon's counters and gauges in the Prometheus text format — inbound
 // connections, messages and recipients by result, the queue (size, oldest age, in flight),
 // TLS outcomes by setting, result and failure stage, DANE and MTA-STS outcomes, handshakes
-// full/resumed, connection reuse, DNS queries and cache hits, DSNs, spool commit latency.
+// full/resumed, connection reuse, DNS queries and cache hits, DSNs, alerts, spool commit
+// latency.
 // Names follow Prometheus conventions: `sealpost_` prefix, base units, counters `_total`.
 // Read on the event loop, from the same parts `sealpost status` reads (admin_commands.h).
 #pragma once

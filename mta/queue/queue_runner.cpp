@@ -203,6 +203,24 @@ bool QueueRunner::send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> f
   return true;
 }
 
+// tls_alerts.h: queued like a DSN, synchronously, and scheduled now.
+void QueueRunner::queue_alert(const policy::RelayConfig& relay, const TlsOutcome& o) {
+  const AlertSettings settings{
+      .recipients = relay.alert_recipients, .interval_seconds = relay.alert_interval_seconds, .hostname = relay.hostname};
+  auto alert = alerts_.consider(o, settings, std::chrono::system_clock::now());
+  if (!alert) return;
+  auto id = spool_.commit(kAlertClient, *alert, std::chrono::system_clock::now());
+  if (!id) {
+    (*log_)(LogLevel::kError, o.queue_id + ": TLS alert about " + o.recipient_domain + " not queued: " + id.error().message);
+    return;
+  }
+  ++counters_.alerts;
+  (*log_)(LogLevel::kWarning, o.queue_id + ": mandatory TLS failed for " + o.recipient_domain + " at " +
+                                  std::string(to_string(o.stage)) + "; alert " + *id + " queued to " +
+                                  std::to_string(alert->recipients.size()) + " recipient(s)");
+  schedule_.set(*id, 0);
+}
+
 asio::awaitable<void> QueueRunner::process(std::string id) {
   const auto self = shared_from_this();
   struct Done {
@@ -282,11 +300,12 @@ asio::awaitable<void> QueueRunner::process(std::string id) {
                               .sts = sts,
                               .tlsrpt_rua = rua};
       if (route) request.route = *route;
-      OutcomeSink sink = [this, &id](const TlsOutcome& o) {
-        if (!outcome_) return;
+      const bool is_alert = msg->client == kAlertClient;  // an alert's own failure never alerts
+      OutcomeSink sink = [this, &id, &pol, is_alert](const TlsOutcome& o) {
         TlsOutcome record = o;
         record.queue_id = id;
-        outcome_(record);
+        if (!is_alert) queue_alert(pol.relay, record);
+        if (outcome_) outcome_(record);
       };
       auto result = co_await deliver(pol.session, *resolver_, std::move(request), std::move(sink));
       const TlsOutcome* last = result.attempts.empty() ? nullptr : &result.attempts.back().outcome;

@@ -7,7 +7,8 @@
 // a wake-up on every new message) starts a delivery coroutine for each due message, at most
 // max_deliveries at once. Lifetime: the runner is shared by its coroutines
 // (shared_from_this); after stop() nothing new starts and a delivery that ends touches only
-// the runner's own state. Untrusted: spool files (spool.h checks them).
+// the runner's own state. Mandatory-TLS failures alert the administrators (tls_alerts.h).
+// Untrusted: spool files (spool.h checks them).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,7 @@
 #include "mta/queue/schedule.h"
 #include "mta/queue/spool.h"
 #include "mta/queue/sts_policies.h"
+#include "mta/queue/tls_alerts.h"
 #include "mta/report/tls_outcome.h"
 #include "mta/smtp/log_sink.h"
 #include "policy/destconfig.h"
@@ -59,6 +61,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
     // Per message: left the queue with every recipient sent, or with one or more bounced;
     // attempts after which it stayed queued for a retry.
     std::uint64_t messages_delivered = 0, messages_bounced = 0, messages_deferred = 0;
+    std::uint64_t alerts = 0;  // TLS alerts queued (tls_alerts.h)
   };
   // Each connection attempt's outcome record, with its queue ID.
   using OutcomeSink = std::function<void(const TlsOutcome&)>;
@@ -110,6 +113,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   void wake() { tick_.cancel(); }
   void finish_recipient(const std::string& id, QueueState& st, const RecipientResult& r, const TlsOutcome* last);
   bool send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> failed);
+  void queue_alert(const policy::RelayConfig& relay, const TlsOutcome& outcome);
   void end_delivery(const std::string& id);
   void remove_delivered(const std::string& id, const QueueState& st);
   void remove_now(const std::string& id);
@@ -133,6 +137,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   std::set<std::string> hold_after_, delete_after_;
   Counters counters_;
   LatencyHistogram commit_latency_;
+  TlsAlerts alerts_;
   bool stopping_ = false;
   StsPolicies sts_;
   std::int64_t next_sts_refresh_ = 0;  // when the background MTA-STS refresh next runs (unix time)

@@ -52,6 +52,12 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
   c = policy::parse_relay_config("[server]\nuser = \"sealpost\"\n", "f");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->user, "sealpost");
+  EXPECT_TRUE(c->alert_recipients.empty());
+  EXPECT_EQ(c->alert_interval_seconds, 3600u);
+  c = policy::parse_relay_config("[alerts]\nrecipients = [\"postmaster@example.com\"]\ninterval_seconds = 600\n", "f");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->alert_recipients, std::vector<std::string>{"postmaster@example.com"});
+  EXPECT_EQ(c->alert_interval_seconds, 600u);
   c = policy::parse_relay_config("[metrics]\nlisten = \"[::1]:9325\"\n", "f");
   ASSERT_TRUE(c) << c.error().message;
   ASSERT_TRUE(c->metrics_listen);
@@ -77,6 +83,9 @@ TEST(RelayConfig, DefaultsAndErrorsNameFileLineAndKey) {
       {"[metrics]\nport = 9325\n", "port"},
       {"[server]\nuser = \"mail user\"\n", "[server] user 'mail user' is not a user name"},
       {"[server]\nuser = \"-r\"\n", "[server] user '-r' is not a user name"},
+      {"[alerts]\nrecipients = [\"postmaster\"]\n", "[alerts] recipients: 'postmaster' is not an address"},
+      {"[alerts]\nrecipients = [\"a@b>\\r\\nBcc: x@y\"]\n", "[alerts] recipients:"},
+      {"[alerts]\ninterval_seconds = 5\n", "interval_seconds"},
   };
   for (const auto& [text, want] : bad) {
     auto r = policy::parse_relay_config(text, "f");

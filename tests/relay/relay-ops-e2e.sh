@@ -8,9 +8,13 @@
 # - Metrics ([metrics] listen): the text passes `promtool check metrics`; a real Prometheus
 #   started here scrapes it and its query API returns sealpost_messages_delivered_total equal
 #   to the messages the sink received.
-# Usage: relay-ops-e2e.sh SEALPOSTD SEALPOST
+# - Alerts ([alerts] recipients): a required-verify destination routed to the Postfix peer
+#   with an expired certificate (fixture `smtp`) fails attempt after attempt; exactly one
+#   alert, naming domain, host, stage and reason, reaches the sink within the rate limit.
+# Usage: relay-ops-e2e.sh SEALPOSTD SEALPOST PKI_DIR   (SEALPOST_TEST_SMTP set by ctest)
 set -uo pipefail
-sealpostd=$1 sealpost=$2
+sealpostd=$1 sealpost=$2 pki=$3
+. "$SEALPOST_TEST_SMTP/peers.env"
 work=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 prom_pid=
@@ -24,6 +28,7 @@ while (exec 3<>"/dev/tcp/127.0.0.71/$low") 2>/dev/null; do low=$((low + 1)); don
 mkdir -p "$work/etc" "$work/log" "$work/etc/spool/queue"
 chmod 755 "$work" && chown nobody "$work/log"  # the package makes /var/log/sealpost the user's
 touch "$work/etc/spool/queue/left-by-root"
+mkdir -p "$work/etc/trust" && cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
 write_config() {  # USER-LINE
   cat > "$work/etc/sealpost.toml" <<CF
 [server]
@@ -43,10 +48,13 @@ file = "../log/relay.log"
 outcome_file = "../log/outcome.jsonl"
 [metrics]
 listen = "127.0.0.1:$mport"
+[alerts]
+recipients = ["postmaster@ops.test"]
 CF
 }
-printf '[default]\ntls = "preferred"\n' > "$work/etc/destconfig.toml"
-printf '["ops.test"]\nhosts = ["127.0.0.70:%s"]\n' "$sp" > "$work/etc/smtproutes.toml"
+printf '[default]\ntls = "preferred"\n["alert.test"]\ntls = "required-verify"\n' > "$work/etc/destconfig.toml"
+printf '["ops.test"]\nhosts = ["127.0.0.70:%s"]\n["alert.test"]\nhosts = ["127.0.0.34:%s"]\n' "$sp" "$SMTP_PORT" \
+  > "$work/etc/smtproutes.toml"
 log=$work/log/relay.log
 metrics() { curl -sS --max-time 5 "http://127.0.0.1:$mport/metrics"; }
 
@@ -130,6 +138,24 @@ check "Prometheus scraped it: up = 1" scraped 'up{job="sealpost"}' 1
 check "Prometheus: sealpost_messages_delivered_total = $received (what the sink received)" \
   scraped 'sealpost_messages_delivered_total' "$received"
 kill "$prom_pid"; wait "$prom_pid" 2>/dev/null; prom_pid=
+
+# Alerts: two messages to a required-verify destination whose only host has an expired
+# certificate, retried every second; one alert within the hour.
+send rcpt1@alert.test > /dev/null
+send rcpt2@alert.test > /dev/null
+check "required-verify, expired certificate: deferred, attempt after attempt" \
+  wait_count 'to=<rcpt[12]@alert.test> .* status=deferred' 6 20
+check "the log names the alert" wait_log 'mandatory TLS failed for alert.test at chain; alert [0-9A-F]{16} queued to 1 recipient'
+alerts_in_sink() { grep -l "^Subject: Sealpost alert: mandatory TLS failed for alert.test" "$work/sink"/* 2>/dev/null | wc -l; }
+for _ in $(seq 100); do [ "$(alerts_in_sink)" -ge 1 ] && break; sleep 0.05; done
+check "exactly one alert reached the sink" test "$(alerts_in_sink)" -eq 1
+alert=$(grep -l "^Subject: Sealpost alert" "$work/sink"/* | head -1)
+check "… naming domain, host, stage and reason" bash -c '
+  grep -q "destination: alert.test (destconfig entry alert.test, tls = required-verify)" "$1" &&
+  grep -q "host:        127.0.0.34 \[127.0.0.34\]:$2" "$1" && grep -q "stage:       chain" "$1" &&
+  grep -q "failure:     certificate-expired" "$1" && grep -qi "reason:      .*expired" "$1"' _ "$alert" "$SMTP_PORT"
+check "metrics: sealpost_alerts_queued_total 1" bash -c 'curl -s "http://127.0.0.1:$1/metrics" | grep -qx "sealpost_alerts_queued_total 1"' \
+  _ "$mport"
 
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 finish
