@@ -5,7 +5,9 @@
 // spdlog (file or stderr), TLS outcome records one JSON object per line (DESIGN.md "Logs").
 // SIGHUP reloads the configuration (as `sealpost reload`); SIGUSR1, and every reload, reopen
 // the two log files (logrotate's postrotate). Started as root it binds, opens, then works as
-// [server] user (mta/daemon/privileges.h) before it reads from the network.
+// [server] user (mta/daemon/privileges.h) before it reads from the network. Under systemd:
+// READY/RELOADING/STOPPING (service_notify.h), and without [log] file the human log goes to
+// the journal with each line's priority (journal_sink.h).
 #include <signal.h>
 #include <unistd.h>
 
@@ -21,6 +23,8 @@
 #include "dns/cares_transport.h"
 #include "mta/daemon/config_set.h"
 #include "mta/daemon/privileges.h"
+#include "mta/daemon/service_notify.h"
+#include "tools/journal_sink.h"
 #include "mta/daemon/relay.h"
 
 namespace {
@@ -67,7 +71,9 @@ int main(int argc, char** argv) {
   std::shared_ptr<spdlog::logger> logger;
   std::shared_ptr<spdlog::sinks::dist_sink_mt> log_sinks;
   try {
-    if (config.log_file.empty()) {
+    if (config.log_file.empty() && cli::is_journal_stream(2)) {
+      logger = std::make_shared<spdlog::logger>("sealpostd", std::make_shared<cli::JournalStreamSink>());
+    } else if (config.log_file.empty()) {
       logger = spdlog::stderr_color_mt("sealpostd");
     } else {
       const fs::path f = config.log_file;
@@ -132,7 +138,11 @@ int main(int argc, char** argv) {
       .configured =
           [logger, &reopen_logs, &started](const policy::RelayConfig& c) {
             logger->set_level(spdlog::level::from_str(c.log_level == "warning" ? "warn" : c.log_level));
-            if (started) reopen_logs();  // a reload
+            if (started) {  // a reload
+              reopen_logs();
+              mta::notify_service_manager("RELOADING=1");
+              mta::notify_service_manager("READY=1\nSTATUS=configuration reloaded");
+            }
             started = true;
           },
       .dns = transport->get(),
@@ -150,11 +160,13 @@ int main(int argc, char** argv) {
   } else if (stays_root) {
     logger->warn("running as root: [server] user = \"root\" says so; a relay should work as its own user");
   }
+  mta::notify_service_manager("READY=1\nSTATUS=accepting mail");
 
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     logger->info("signal {}: stopping; the queue stays in the spool", sig);
+    mta::notify_service_manager("STOPPING=1");
     (*relay)->stop();
     io.stop();
   });

@@ -59,6 +59,13 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
     }
     done += static_cast<std::size_t>(n);
   }
+  // The file it replaces keeps its owner and group: root editing smtproutes.toml must not
+  // take it from the [server] user that sealpostd reloads it as. (Only root can give a file
+  // away; anyone else writes a file of their own, as before.)
+  struct stat old {};
+  if (::stat(path.c_str(), &old) == 0 && (old.st_uid != ::geteuid() || old.st_gid != ::getegid())) {
+    (void)::fchown(fd, old.st_uid, old.st_gid);
+  }
   if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
     const std::string e = errno_text(tmp, "cannot sync");
     ::close(fd);

@@ -27,7 +27,8 @@ Result<T> load_config_file(const std::filesystem::path& path, Parse parse) {
   return parse(*text, path.string());
 }
 
-// mode: e.g. 0644, or 0600 for files that hold passwords.
+// mode: e.g. 0644, or 0600 for files that hold passwords. A file it replaces keeps its owner
+// and group (root editing a file the [server] user reads must not take it away).
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode);
 
 }  // namespace sealpost::mta
