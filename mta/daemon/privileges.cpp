@@ -47,23 +47,23 @@ Result<std::optional<RunAs>> plan_run_as(const std::string& user, uid_t euid) {
 }
 
 Status hand_over(const RunAs& who, const std::filesystem::path& spool, const std::vector<std::filesystem::path>& files) {
-  struct stat top {};
-  if (::stat(spool.c_str(), &top) != 0) return Error{errno_text(spool.string())};
-  if (top.st_uid != who.uid || top.st_gid != who.gid) {
-    // A spool root left behind (an earlier run as root): every file in it, or the user could
-    // not deliver or remove what is queued.
-    std::error_code ec;
-    for (auto it = std::filesystem::recursive_directory_iterator(spool, ec);
-         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-      if (auto s = chown_one(it->path(), who); !s) return s;
-    }
-    if (ec) return Error{spool.string() + ": " + ec.message()};
-    if (auto s = chown_one(spool, who); !s) return s;
+  // Every file in the spool, not only its top: a spool the package made for the user still
+  // gets queue/, corrupt/ and the lock from this process, which is root until just after.
+  std::vector<std::filesystem::path> paths = {spool};
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(spool, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    paths.push_back(it->path());
+  }
+  if (ec) return Error{spool.string() + ": " + ec.message()};
+  paths.insert(paths.end(), files.begin(), files.end());
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return Error{errno_text(p.string())};
+    if (st.st_uid == who.uid && st.st_gid == who.gid) continue;
+    if (auto s = chown_one(p, who); !s) return s;
   }
   if (::chmod(spool.c_str(), 0700) != 0) return Error{errno_text(spool.string() + ": cannot make it 0700")};
-  for (const auto& f : files) {
-    if (auto s = chown_one(f, who); !s) return s;
-  }
   return ok();
 }
 

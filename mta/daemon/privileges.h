@@ -29,8 +29,8 @@ struct RunAs {
 // exist, for root with no user named, and for a non-root process asked to become someone else.
 Result<std::optional<RunAs>> plan_run_as(const std::string& user, uid_t euid);
 
-// The spool (every file in it, when its top directory is not the user's yet; its top 0700)
-// and `files` (the control socket, the log files) given to the user.
+// The spool (every file in it that is not the user's yet; its top 0700) and `files` (the
+// control socket, the log files) given to the user.
 Status hand_over(const RunAs& who, const std::filesystem::path& spool, const std::vector<std::filesystem::path>& files);
 
 // setgroups(0), setgid, setuid; then proves that setuid(0) fails.

@@ -201,7 +201,10 @@ Result<std::string> Spool::commit(std::string_view client, const Envelope& envel
                   .received = policy::rfc3339_utc(received),
                   .client = policy::escape_for_display(client),
                   .envelope = envelope};
-  for (int i = 0; i < 8 && std::filesystem::exists(message_path(m.id)); ++i) m.id = new_id();
+  // The error_code overloads throughout: a spool the process may not read (EACCES) is an
+  // error to report with a 4xx, never an exception that drops the client's connection.
+  std::error_code ec;
+  for (int i = 0; i < 8 && std::filesystem::exists(message_path(m.id), ec); ++i) m.id = new_id();
   if (auto s = write_file_atomic(message_path(m.id), serialize_message(m), 0600); !s) return s.error();
   return m.id;
 }
@@ -236,7 +239,8 @@ Result<QueuedMessage> Spool::load(const std::string& id) const {
 }
 
 QueueState Spool::state(const std::string& id) const {
-  if (!std::filesystem::exists(state_path(id))) return {};
+  std::error_code ec;
+  if (!std::filesystem::exists(state_path(id), ec)) return {};
   auto text = read_text_file(state_path(id));
   if (!text) return {};
   auto s = parse_state(*text, state_path(id).string());

@@ -28,6 +28,7 @@ while (exec 3<>"/dev/tcp/127.0.0.71/$low") 2>/dev/null; do low=$((low + 1)); don
 mkdir -p "$work/etc" "$work/log" "$work/etc/spool/queue"
 chmod 755 "$work" && chown nobody "$work/log"  # the package makes /var/log/sealpost the user's
 touch "$work/etc/spool/queue/left-by-root"
+chown nobody:nogroup "$work/etc/spool"  # the top already the user's (as the package makes it); queue/ root's
 mkdir -p "$work/etc/trust" && cp "$pki/ca-bundle.pem" "$work/etc/trust/test-ca.pem"
 write_config() {  # USER-LINE
   cat > "$work/etc/sealpost.toml" <<CF
@@ -88,6 +89,12 @@ check "the spool is nobody's, 0700, what root left there included" bash -c \
   '[ -z "$(find "$1" ! -user nobody)" ] && [ "$(stat -c %a "$1")" = 700 ] && [ -e "$1/queue/left-by-root" ]' _ "$work/etc/spool"
 check "sealpost status answers (root, over the socket nobody owns)" bash -c \
   '"$1" --etc "$2" status | grep -q "^counters: .*sent=$3"' _ "$sealpost" "$work/etc" "$n"
+chown root:root "$work/etc/spool/queue"
+out=$(send "unwritable@ops.test")
+chown nobody:nogroup "$work/etc/spool/queue"
+check "a spool the user cannot write: 451 and the error logged, never a dropped connection" bash -c '
+  grep -q "451 4.3.0" <<<"$1" && grep -q "221 " <<<"$1"' _ "$out"
+check "… logged with the path" wait_log 'error\] spool: .*/queue/.*: cannot create: Permission denied'
 mv "$log" "$log.1" && mv "$work/log/outcome.jsonl" "$work/log/outcome.jsonl.1"
 kill -USR1 "$pid"
 check "SIGUSR1: the rotated human log reopened as nobody" wait_log 'log files reopened'
@@ -105,10 +112,10 @@ check "GET /metrics: Prometheus text (HELP and TYPE lines)" grep -q '^# TYPE sea
 check "promtool check metrics accepts it" bash -c 'promtool check metrics < "$1"' _ "$work/metrics.txt"
 check "messages queued and delivered = $n" bash -c \
   'grep -qx "sealpost_messages_queued_total $2" "$1" && grep -qx "sealpost_messages_delivered_total $2" "$1"' _ "$work/metrics.txt" "$n"
-check "recipients sent, TLS outcomes by setting and result, spool commits" bash -c '
+check "recipients sent, TLS outcomes by setting and result, spool commits (the failed one too)" bash -c '
   grep -qx "sealpost_recipients_total{result=\"sent\"} $2" "$1" &&
   grep -qx "sealpost_tls_connections_total{setting=\"preferred\",result=\"plaintext\"} [0-9]*" "$1" &&
-  grep -qx "sealpost_spool_commit_seconds_count $2" "$1" &&
+  grep -qx "sealpost_spool_commit_seconds_count $(($2 + 1))" "$1" &&
   grep -qx "sealpost_queue_messages 0" "$1" && grep -qx "sealpost_queue_oldest_message_age_seconds 0" "$1"' \
   _ "$work/metrics.txt" "$n"
 check "curl sees 404 off /metrics" bash -c '[ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$1/")" = 404 ]' _ "$mport"
