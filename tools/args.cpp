@@ -2,6 +2,8 @@
 #include "tools/args.h"
 
 #include <charconv>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "policy/domain_name.h"
@@ -95,6 +97,15 @@ Result<std::optional<std::uint32_t>> count_option(const Args& args, std::string_
 int fail(std::string_view what, std::string_view message) {
   std::cerr << "sealpost" << (what.empty() ? "" : " ") << what << ": " << message << "\n";
   return kExitBadInput;
+}
+
+std::string default_etc_dir() {
+  if (const char* env = std::getenv("SEALPOST_ETC"); env && *env) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const auto dir = exe.parent_path().filename();
+  if (!ec && (dir == "bin" || dir == "sbin")) return "/etc/sealpost";
+  return "etc";
 }
 
 }  // namespace sealpost::cli

@@ -19,6 +19,11 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitNo = 1;        // tlsverify: not verified
 inline constexpr int kExitBadInput = 2;  // bad arguments, files or input: nothing was changed
 
+// Where the configuration is when no --etc is given: $SEALPOST_ETC; else /etc/sealpost for a
+// program installed in a bin/ or sbin/ directory (the package, `cmake --install`); else
+// ./etc, for a program run from its build tree beside the checkout's etc/.
+std::string default_etc_dir();
+
 struct OptionSpec {
   std::string_view name;  // without the leading "--"
   bool takes_value = false;

@@ -27,7 +27,8 @@ Commands:
   version      this build's version and TLS library
 
 Options:
-  --etc DIR    configuration directory (default: $SEALPOST_ETC, else ./etc)
+  --etc DIR    configuration directory (default: $SEALPOST_ETC, else /etc/sealpost when
+               installed, ./etc beside a build tree)
 
 'sealpost COMMAND --help' describes a command.
 )";
@@ -37,7 +38,7 @@ Options:
 int main(int argc, char** argv) {
   using namespace sealpost::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
-  Context ctx{.etc = std::getenv("SEALPOST_ETC") ? std::getenv("SEALPOST_ETC") : "etc"};
+  Context ctx{.etc = default_etc_dir()};
   while (!args.empty() && args[0].starts_with("--etc")) {
     if (args[0] == "--etc" && args.size() >= 2) {
       ctx.etc = args[1];

@@ -1,5 +1,6 @@
 // `sealpostd`: the relay daemon. Reads ETC/sealpost.toml, ETC/destconfig.toml,
-// ETC/smtproutes.toml and the trustpoints (ETC as for `sealpost`: --etc, $SEALPOST_ETC, ./etc);
+// ETC/smtproutes.toml and the trustpoints (ETC as for `sealpost`: --etc, $SEALPOST_ETC,
+// /etc/sealpost when installed, ./etc);
 // a file that does not validate stops it at once with the file, line and key, exit 2. Runs
 // in the foreground; SIGTERM or SIGINT stops it, leaving the queue in the spool. Human log via
 // spdlog (file or stderr), TLS outcome records one JSON object per line (DESIGN.md "Logs").
@@ -24,6 +25,7 @@
 #include "mta/daemon/config_set.h"
 #include "mta/daemon/privileges.h"
 #include "mta/daemon/service_notify.h"
+#include "tools/args.h"
 #include "tools/journal_sink.h"
 #include "mta/daemon/relay.h"
 
@@ -40,7 +42,7 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path etc = std::getenv("SEALPOST_ETC") ? std::getenv("SEALPOST_ETC") : "etc";
+  fs::path etc = cli::default_etc_dir();
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--etc" && i + 1 < argc) {
