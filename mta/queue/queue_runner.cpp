@@ -32,6 +32,10 @@ StsFetchSettings sts_fetch_settings(const policy::RelayConfig& relay) {
   return {.port = relay.mta_sts_port, .timeout = std::chrono::seconds(relay.mta_sts_timeout_seconds)};
 }
 
+AlertSettings alert_settings(const policy::RelayConfig& relay) {
+  return {.recipients = relay.alert_recipients, .interval_seconds = relay.alert_interval_seconds, .hostname = relay.hostname};
+}
+
 }  // namespace
 
 QueueRunner::QueueRunner(asio::io_context& io, Spool spool, std::shared_ptr<dns::Resolver> resolver, std::shared_ptr<LogSink> log,
@@ -139,6 +143,7 @@ asio::awaitable<void> QueueRunner::run() {
           io_, [self = shared_from_this(), id] { return self->process(id); }, asio::detached);
     }
     refresh_sts_when_due();
+    check_anchors_when_due();
     tick_.expires_after(kTick);
     boost::system::error_code ec;
     co_await tick_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -205,19 +210,34 @@ bool QueueRunner::send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> f
 
 // tls_alerts.h: queued like a DSN, synchronously, and scheduled now.
 void QueueRunner::queue_alert(const policy::RelayConfig& relay, const TlsOutcome& o) {
-  const AlertSettings settings{
-      .recipients = relay.alert_recipients, .interval_seconds = relay.alert_interval_seconds, .hostname = relay.hostname};
-  auto alert = alerts_.consider(o, settings, std::chrono::system_clock::now());
-  if (!alert) return;
-  auto id = spool_.commit(kAlertClient, *alert, std::chrono::system_clock::now());
+  auto alert = alerts_.consider(o, alert_settings(relay), std::chrono::system_clock::now());
+  if (alert) {
+    commit_alert(*alert,
+                 o.queue_id + ": mandatory TLS failed for " + o.recipient_domain + " at " + std::string(to_string(o.stage)));
+  }
+}
+
+// Hourly, and after every reload (a new trust store): anchors expired or ending soon.
+void QueueRunner::check_anchors_when_due() {
+  if (unix_now() < next_anchor_check_ || !config_->session.trust) return;
+  next_anchor_check_ = unix_now() + 3600;
+  std::vector<ExpiringAnchor> anchors;
+  for (const auto& tp : config_->session.trust->trustpoints()) {
+    for (const auto& c : tp.certificates)
+      anchors.push_back({.trustpoint = tp.name, .subject = c.subject(), .not_after = c.not_after()});
+  }
+  auto alert = alerts_.consider_anchors(anchors, alert_settings(config_->relay), std::chrono::system_clock::now());
+  if (alert) commit_alert(*alert, "trust anchors expired or expiring");
+}
+
+void QueueRunner::commit_alert(const Envelope& alert, const std::string& why) {
+  auto id = spool_.commit(kAlertClient, alert, std::chrono::system_clock::now());
   if (!id) {
-    (*log_)(LogLevel::kError, o.queue_id + ": TLS alert about " + o.recipient_domain + " not queued: " + id.error().message);
+    (*log_)(LogLevel::kError, "alert not queued (" + why + "): " + id.error().message);
     return;
   }
   ++counters_.alerts;
-  (*log_)(LogLevel::kWarning, o.queue_id + ": mandatory TLS failed for " + o.recipient_domain + " at " +
-                                  std::string(to_string(o.stage)) + "; alert " + *id + " queued to " +
-                                  std::to_string(alert->recipients.size()) + " recipient(s)");
+  (*log_)(LogLevel::kWarning, why + "; alert " + *id + " queued to " + std::to_string(alert.recipients.size()) + " recipient(s)");
   schedule_.set(*id, 0);
 }
 

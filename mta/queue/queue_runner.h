@@ -68,7 +68,10 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
 
   static std::shared_ptr<QueueRunner> create(boost::asio::io_context& io, Spool spool, std::shared_ptr<dns::Resolver> resolver,
                                              std::shared_ptr<LogSink> log, OutcomeSink outcome);
-  void configure(std::shared_ptr<const QueueConfig> config) { config_ = std::move(config); }
+  void configure(std::shared_ptr<const QueueConfig> config) {
+    config_ = std::move(config);
+    next_anchor_check_ = 0;  // a new trust store: its anchors are looked at the next tick
+  }
 
   struct Resumed {
     std::size_t queued = 0, held = 0;
@@ -114,6 +117,8 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   void finish_recipient(const std::string& id, QueueState& st, const RecipientResult& r, const TlsOutcome* last);
   bool send_dsn(const QueuedMessage& msg, std::vector<DsnRecipient> failed);
   void queue_alert(const policy::RelayConfig& relay, const TlsOutcome& outcome);
+  void check_anchors_when_due();
+  void commit_alert(const Envelope& alert, const std::string& why);
   void end_delivery(const std::string& id);
   void remove_delivered(const std::string& id, const QueueState& st);
   void remove_now(const std::string& id);
@@ -142,6 +147,7 @@ class QueueRunner : public std::enable_shared_from_this<QueueRunner> {
   StsPolicies sts_;
   std::int64_t next_sts_refresh_ = 0;  // when the background MTA-STS refresh next runs (unix time)
   bool sts_refreshing_ = false;
+  std::int64_t next_anchor_check_ = 0;  // when trust anchors are next looked at for expiry (unix time)
 };
 
 }  // namespace sealpost::mta

@@ -20,6 +20,21 @@ std::string text_of(std::string_view raw) {
   return s;
 }
 
+// From, To, Subject, Date, Message-ID, Auto-Submitted and a us-ascii text body follow.
+std::string headers(const AlertSettings& s, const std::string& subject, std::chrono::system_clock::time_point now) {
+  std::string to;
+  for (const auto& r : s.recipients) to += (to.empty() ? "<" : ",\r\n <") + r + ">";
+  std::string m;
+  m += "From: Sealpost <MAILER-DAEMON@" + s.hostname + ">\r\n";
+  m += "To: " + to + "\r\n";
+  m += "Subject: " + subject + "\r\n";
+  m += "Date: " + policy::rfc5322_utc(now) + "\r\n";
+  m += "Message-ID: <alert." + std::to_string(now.time_since_epoch().count()) + "@" + s.hostname + ">\r\n";
+  m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834 §5
+  m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n";
+  return m;
+}
+
 }  // namespace
 
 std::optional<std::string> mandatory_tls_failure(const TlsOutcome& o) {
@@ -42,16 +57,7 @@ std::optional<Envelope> TlsAlerts::consider(const TlsOutcome& o, const AlertSett
   last_[o.recipient_domain] = now;
 
   const std::string domain = text_of(o.recipient_domain);
-  std::string to;
-  for (const auto& r : s.recipients) to += (to.empty() ? "<" : ",\r\n <") + r + ">";
-  std::string m;
-  m += "From: Sealpost <MAILER-DAEMON@" + s.hostname + ">\r\n";
-  m += "To: " + to + "\r\n";
-  m += "Subject: Sealpost alert: mandatory TLS failed for " + domain + "\r\n";
-  m += "Date: " + policy::rfc5322_utc(now) + "\r\n";
-  m += "Message-ID: <alert." + std::to_string(now.time_since_epoch().count()) + "@" + s.hostname + ">\r\n";
-  m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834 §5
-  m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n";
+  std::string m = headers(s, "Sealpost alert: mandatory TLS failed for " + domain, now);
   m += "Delivery to " + domain + " failed for a TLS reason, where TLS is mandatory.\r\n\r\n";
   m += "  destination: " + domain + " (destconfig entry " + text_of(o.destconfig_entry) +
        ", tls = " + std::string(policy::to_string(o.setting)) + ")\r\n";
@@ -65,6 +71,32 @@ std::optional<Envelope> TlsAlerts::consider(const TlsOutcome& o, const AlertSett
   m += "The mail was not sent in the clear. `sealpost tlsverify " + domain + "` shows the whole decision.\r\n";
   m += "No further alert about " + domain + " before " + policy::rfc3339_utc(now + std::chrono::seconds(s.interval_seconds)) +
        ".\r\n";
+  return Envelope{.from = "", .recipients = s.recipients, .content = std::move(m)};
+}
+
+std::optional<Envelope> TlsAlerts::consider_anchors(const std::vector<ExpiringAnchor>& anchors, const AlertSettings& s,
+                                                    std::chrono::system_clock::time_point now) {
+  if (s.recipients.empty()) return std::nullopt;
+  std::string lines;
+  for (const auto& a : anchors) {
+    if (a.not_after >= now + kAnchorWarning) continue;
+    const std::string key = a.trustpoint + "\n" + a.subject;
+    const auto last = last_anchor_.find(key);
+    if (last != last_anchor_.end() && now - last->second < kAnchorAlertEvery) continue;
+    last_anchor_[key] = now;
+    const std::string day = policy::rfc3339_utc(a.not_after).substr(0, 10);
+    const auto days = std::chrono::duration_cast<std::chrono::hours>(a.not_after - now).count() / 24;
+    lines += "  trust/" + text_of(a.trustpoint) + ".pem: " + text_of(a.subject) +
+             (a.not_after < now ? " expired on " + day : " expires on " + day + " (in " + std::to_string(days) + " days)") +
+             "\r\n";
+  }
+  if (lines.empty()) return std::nullopt;
+  std::string m = headers(s, "Sealpost alert: trust anchors expired or expiring", now);
+  m += "These trust anchors have expired or expire within 30 days. A chain that ends at an\r\n";
+  m += "expired anchor does not verify: destinations that require verification through it defer.\r\n\r\n";
+  m += lines;
+  m += "\r\nReplace them with `sealpost trust import NAME FILE --replace`; `sealpost check` lists them.\r\n";
+  m += "This alert repeats once a day while they stay.\r\n";
   return Envelope{.from = "", .recipients = s.recipients, .content = std::move(m)};
 }
 

@@ -6,7 +6,8 @@
 // message naming the domain, host, stage and reason is queued to the recipients. At most one
 // per destination per interval (default an hour); an alert's own delivery never alerts. The
 // alert goes with the null sender (RFC 5321 §4.5.5: a notification never bounces back) and
-// Auto-Submitted (RFC 3834). Untrusted: the reason text is the remote server's or a
+// Auto-Submitted (RFC 3834). The same recipients hear of trustpoint anchors expired or
+// expiring within 30 days, at most once a day per anchor. Untrusted: the reason text is the remote server's or a
 // certificate's words: control characters escaped, lines bounded (RFC 5322 §2.1.1).
 #pragma once
 
@@ -31,6 +32,15 @@ struct AlertSettings {
   std::string hostname;  // ours, for From and Message-ID
 };
 
+// A trust anchor near or past its end (tls/trust_store.h's trustpoints, as plain facts).
+struct ExpiringAnchor {
+  std::string trustpoint;  // NAME of trust/NAME.pem
+  std::string subject;
+  std::chrono::system_clock::time_point not_after;
+};
+inline constexpr auto kAnchorWarning = std::chrono::hours(24 * 30);  // as `sealpost check` warns
+inline constexpr auto kAnchorAlertEvery = std::chrono::hours(24);
+
 // The RFC 8460 result type of a TLS failure where TLS was mandatory; none otherwise.
 std::optional<std::string> mandatory_tls_failure(const TlsOutcome& outcome);
 
@@ -40,9 +50,14 @@ class TlsAlerts {
   // or one about this destination was queued less than the interval ago.
   std::optional<Envelope> consider(const TlsOutcome& outcome, const AlertSettings& settings,
                                    std::chrono::system_clock::time_point now);
+  // One alert listing the anchors (expired, or ending within kAnchorWarning) not alerted
+  // about in the last kAnchorAlertEvery; none when there is no such anchor or alerts are off.
+  std::optional<Envelope> consider_anchors(const std::vector<ExpiringAnchor>& anchors, const AlertSettings& settings,
+                                           std::chrono::system_clock::time_point now);
 
  private:
-  std::map<std::string, std::chrono::system_clock::time_point> last_;  // recipient domain → last alert
+  std::map<std::string, std::chrono::system_clock::time_point> last_;         // recipient domain → last alert
+  std::map<std::string, std::chrono::system_clock::time_point> last_anchor_;  // trustpoint + subject → last alert
 };
 
 }  // namespace sealpost::mta

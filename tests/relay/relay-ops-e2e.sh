@@ -10,7 +10,8 @@
 #   to the messages the sink received.
 # - Alerts ([alerts] recipients): a required-verify destination routed to the Postfix peer
 #   with an expired certificate (fixture `smtp`) fails attempt after attempt; exactly one
-#   alert, naming domain, host, stage and reason, reaches the sink within the rate limit.
+#   alert, naming domain, host, stage and reason, reaches the sink within the rate limit. An
+#   expired trust anchor brought by a reload: one alert naming it, not repeated that day.
 # Usage: relay-ops-e2e.sh SEALPOSTD SEALPOST PKI_DIR   (SEALPOST_TEST_SMTP set by ctest)
 set -uo pipefail
 sealpostd=$1 sealpost=$2 pki=$3
@@ -161,7 +162,18 @@ check "… naming domain, host, stage and reason" bash -c '
   grep -q "destination: alert.test (destconfig entry alert.test, tls = required-verify)" "$1" &&
   grep -q "host:        127.0.0.34 \[127.0.0.34\]:$2" "$1" && grep -q "stage:       chain" "$1" &&
   grep -q "failure:     certificate-expired" "$1" && grep -qi "reason:      .*expired" "$1"' _ "$alert" "$SMTP_PORT"
-check "metrics: sealpost_alerts_queued_total 1" bash -c 'curl -s "http://127.0.0.1:$1/metrics" | grep -qx "sealpost_alerts_queued_total 1"' \
+# An expired anchor arrives with a reload: one alert naming it, not repeated within the day.
+cp "$pki/expired-intermediate.pem" "$work/etc/trust/old-ca.pem"
+"$sealpost" --etc "$work/etc" reload > /dev/null
+check "a reload brings an expired anchor: an alert names it" wait_log 'trust anchors expired or expiring; alert [0-9A-F]{16} queued'
+anchor_alerts() { grep -l "^Subject: Sealpost alert: trust anchors expired or expiring" "$work/sink"/* 2>/dev/null | wc -l; }
+for _ in $(seq 100); do [ "$(anchor_alerts)" -ge 1 ] && break; sleep 0.05; done
+"$sealpost" --etc "$work/etc" reload > /dev/null
+sleep 1.5  # a tick after the second reload looks at the anchors again
+check "… exactly one in the sink, with the file and the date" bash -c '[ "$1" -eq 1 ] &&
+  grep -q "trust/old-ca.pem: .*Expired Intermediate CA.* expired on 2020-01-31" $(grep -l "trust anchors expired" "$2"/*)' \
+  _ "$(anchor_alerts)" "$work/sink"
+check "metrics: sealpost_alerts_queued_total 2 (one TLS failure, one anchor)" bash -c 'curl -s "http://127.0.0.1:$1/metrics" | grep -qx "sealpost_alerts_queued_total 2"' \
   _ "$mport"
 
 kill "$pid"; wait "$pid" 2>/dev/null; pid=

@@ -99,5 +99,27 @@ TEST(TlsAlerts, TextNamesDomainHostStageAndReasonWithThePeersWordsEscaped) {
   EXPECT_NE(m.find("No further alert about bank.example before 2027-01-15T09:00:00Z.\r\n"), std::string::npos) << m;
 }
 
+TEST(TlsAlerts, TrustAnchorsExpiredOrEndingWithin30DaysOnceADay) {
+  using std::chrono::hours;
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));  // 2027-01-15T08:00:00Z
+  const std::vector<ExpiringAnchor> anchors = {
+      {.trustpoint = "corp-ca", .subject = "CN=Corp Root", .not_after = now + hours(24 * 10)},
+      {.trustpoint = "old", .subject = "CN=Old CA", .not_after = now - hours(24 * 400)},
+      {.trustpoint = "fresh", .subject = "CN=Fresh CA", .not_after = now + hours(24 * 100)},
+  };
+  TlsAlerts alerts;
+  const auto alert = alerts.consider_anchors(anchors, kOn, now);
+  ASSERT_TRUE(alert);
+  const std::string& m = alert->content;
+  EXPECT_NE(m.find("\r\nSubject: Sealpost alert: trust anchors expired or expiring\r\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("  trust/corp-ca.pem: CN=Corp Root expires on 2027-01-25 (in 10 days)\r\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("  trust/old.pem: CN=Old CA expired on 2025-12-11\r\n"), std::string::npos) << m;
+  EXPECT_EQ(m.find("Fresh"), std::string::npos) << "100 days left: not yet";
+  EXPECT_FALSE(alerts.consider_anchors(anchors, kOn, now + hours(23))) << "once a day";
+  EXPECT_TRUE(alerts.consider_anchors(anchors, kOn, now + hours(24)));
+  EXPECT_FALSE(TlsAlerts().consider_anchors(anchors, AlertSettings{}, now)) << "alerts off";
+  EXPECT_FALSE(TlsAlerts().consider_anchors({anchors[2]}, kOn, now));
+}
+
 }  // namespace
 }  // namespace sealpost::mta
