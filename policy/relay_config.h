@@ -19,6 +19,7 @@ namespace sealpost::policy {
 struct Listener {
   std::string address;  // "127.0.0.1", "::1"
   std::uint16_t port = 2525;
+  bool operator==(const Listener&) const = default;
 };
 
 struct RelayConfig {

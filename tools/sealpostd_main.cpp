@@ -24,10 +24,10 @@
 #include "dns/cares_transport.h"
 #include "mta/daemon/config_set.h"
 #include "mta/daemon/privileges.h"
+#include "mta/daemon/relay.h"
 #include "mta/daemon/service_notify.h"
 #include "tools/args.h"
 #include "tools/journal_sink.h"
-#include "mta/daemon/relay.h"
 
 namespace {
 

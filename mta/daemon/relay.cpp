@@ -146,17 +146,9 @@ Status Relay::reload() {
   if (next->config.spool_directory != old.spool_directory) restart_only.push_back("spool directory");
   if (next->config.dns_servers != old.dns_servers) restart_only.push_back("DNS servers");
   if (next->config.log_file != old.log_file || next->config.outcome_log != old.outcome_log) restart_only.push_back("log files");
-  bool same_listen = next->config.listen.size() == old.listen.size();
-  for (std::size_t i = 0; same_listen && i < old.listen.size(); ++i) {
-    same_listen = next->config.listen[i].address == old.listen[i].address && next->config.listen[i].port == old.listen[i].port;
-  }
-  if (!same_listen) restart_only.push_back("listeners");
+  if (next->config.listen != old.listen) restart_only.push_back("listeners");
   if (next->config.user != old.user) restart_only.push_back("[server] user");
-  const auto& m = next->config.metrics_listen;
-  const auto& was = old.metrics_listen;
-  if (m.has_value() != was.has_value() || (m && (m->address != was->address || m->port != was->port))) {
-    restart_only.push_back("[metrics] listen");
-  }
+  if (next->config.metrics_listen != old.metrics_listen) restart_only.push_back("[metrics] listen");
   for (const auto& what : restart_only) (*log_)(LogLevel::kWarning, "reload: " + what + " change only on restart");
   const std::string summary = std::to_string(next->destconfig.entries().size()) + " destconfig entries, " +
                               std::to_string(next->routes.entries().size()) + " SMTP routes, " +

@@ -52,17 +52,22 @@ class RelayTest : public testing::Test {
     return std::move(*relay);
   }
 
+  // Runs the loop for 10 ms, then appends what the client can read without waiting.
+  void run_and_read(tcp::socket& client, std::string& got) {
+    io_.run_for(std::chrono::milliseconds(10));
+    boost::system::error_code ec;
+    while (client.available(ec) > 0) {
+      char buf[4096];
+      got.append(buf, client.read_some(asio::buffer(buf), ec));
+    }
+  }
+
   // Runs the loop until the client has read a reply line that starts with `code`.
   std::string say(tcp::socket& client, const std::string& line, const std::string& code) {
     if (!line.empty()) asio::write(client, asio::buffer(line));
     std::string got;
     for (int i = 0; i < 200 && got.find("\n" + code + " ") == std::string::npos && !got.starts_with(code + " "); ++i) {
-      io_.run_for(std::chrono::milliseconds(10));
-      boost::system::error_code ec;
-      while (client.available(ec) > 0) {
-        char buf[512];
-        got.append(buf, client.read_some(asio::buffer(buf), ec));
-      }
+      run_and_read(client, got);
     }
     return got;
   }
@@ -74,12 +79,8 @@ class RelayTest : public testing::Test {
     asio::write(client, asio::buffer(request));
     std::string got;
     for (int i = 0; i < 300; ++i) {
-      io_.run_for(std::chrono::milliseconds(10));
+      run_and_read(client, got);
       boost::system::error_code ec;
-      while (client.available(ec) > 0) {
-        char buf[4096];
-        got.append(buf, client.read_some(asio::buffer(buf), ec));
-      }
       char probe;
       client.non_blocking(true);
       client.receive(asio::buffer(&probe, 1), tcp::socket::message_peek, ec);
