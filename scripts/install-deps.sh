@@ -24,8 +24,9 @@ packages=(
   python3 chromium
   # the metrics endpoint: curl, promtool and a real Prometheus scraping it
   curl prometheus
-  # the Debian package (scripts/package.sh): dpkg-shlibdeps, lintian; systemd-analyze for the unit
-  dpkg-dev lintian systemd
+  # the Debian package (scripts/package.sh): dpkg-shlibdeps, lintian; systemd-analyze for the
+  # unit; adduser for its postinst
+  dpkg-dev lintian systemd adduser
   # fuzzing (libFuzzer ships with clang's runtime); the format check (.clang-format)
   clang libclang-rt-14-dev clang-format
 )

@@ -223,8 +223,9 @@ void QueueRunner::check_anchors_when_due() {
   next_anchor_check_ = unix_now() + 3600;
   std::vector<ExpiringAnchor> anchors;
   for (const auto& tp : config_->session.trust->trustpoints()) {
-    for (const auto& c : tp.certificates)
+    for (const auto& c : tp.certificates) {
       anchors.push_back({.trustpoint = tp.name, .subject = c.subject(), .not_after = c.not_after()});
+    }
   }
   auto alert = alerts_.consider_anchors(anchors, alert_settings(config_->relay), std::chrono::system_clock::now());
   if (alert) commit_alert(*alert, "trust anchors expired or expiring");
@@ -410,7 +411,6 @@ void QueueRunner::remove_delivered(const std::string& id, const QueueState& st) 
 }
 
 // An attempt ended: a slot is free, and an administrator's hold or delete waiting for it applies.
-
 void QueueRunner::end_delivery(const std::string& id) {
   in_flight_.erase(id);
   if (stopping_) return;  // the spool keeps the message as the attempt left it
