@@ -17,7 +17,11 @@ cleanup() {
   [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 free_port() {  # ADDRESS: prints a port nothing listens on there
-  local p=$((20000 + RANDOM % 30000))
+  # Below the kernel's ephemeral range: a daemon restarted on its port (relay_crash) must not
+  # find it taken by some outgoing connection's local port, or by a client's self-connect.
+  local low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  local p=$((10000 + RANDOM % (low - 10000)))
   while (exec 3<>"/dev/tcp/$1/$p") 2>/dev/null; do p=$((p + 1)); done
   echo "$p"
 }
