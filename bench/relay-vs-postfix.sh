@@ -22,26 +22,30 @@
 # writeback), reported as "unattributed". Then per setting the medians and the
 # ratio Sealpost/Postfix. Then the ingest-only rate with the sinks stopped (SIGSTOP) — fsync
 # before 250 for both — and queue bytes per message.
+# SINK=sealpost puts bench/smtp_sink in the Postfix peers' place (127.0.0.62 and .63, the same
+# certificates): Sealpost's own server code, STARTTLS on Botan, discarding at end of DATA with
+# no queue, so that the relays' own ceiling shows rather than the Postfix sinks'.
 # Everything started is stopped by PID. Usage: bench/relay-vs-postfix.sh
-#   (N=2000 S=10 P=3 SETTINGS="no preferred required-verify")
+#   (N=2000 S=10 P=3 SETTINGS="no preferred required-verify" SINK=postfix|sealpost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-2000} S=${S:-10} P=${P:-3} SETTINGS=${SETTINGS:-"no preferred required-verify"}
+N=${N:-2000} S=${S:-10} P=${P:-3} SETTINGS=${SETTINGS:-"no preferred required-verify"} SINK=${SINK:-postfix}
 bash scripts/build.sh release > /dev/null
 root=$PWD
 work=$(mktemp -d /tmp/sealpost-vs-postfix.XXXXXX)
 chmod 755 "$work"
 cg=/sys/fs/cgroup/cpuacct
-sealpost_pid=
+sealpost_pid= sink_pid=
 cleanup() {
   [ -n "$sealpost_pid" ] && kill -9 "$sealpost_pid" 2>/dev/null || true
+  [ -n "$sink_pid" ] && kill -CONT "$sink_pid" 2>/dev/null && kill "$sink_pid" 2>/dev/null || true
   [ -f "$work/pf/queue/pid/master.pid" ] && kill "$(tr -d ' ' < "$work/pf/queue/pid/master.pid")" 2>/dev/null || true
   pkill -CONT -f "$work/peers" 2>/dev/null || true
   bash tests/support/smtp-peers.sh stop "$work/peers" > /dev/null 2>&1 || true
   for g in relay sinks inject; do
     [ -d "$cg/sealpost-bench-$g" ] && { cat "$cg/sealpost-bench-$g/cgroup.procs" 2>/dev/null | while read -r p; do echo "$p" > "$cg/cgroup.procs" 2>/dev/null || true; done; rmdir "$cg/sealpost-bench-$g" 2>/dev/null || true; }
   done
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM  # so that the EXIT trap stops everything
@@ -56,8 +60,18 @@ bash tests/pki/make-test-pki.sh "$work/pki" > /dev/null
 . "$work/peers/peers.env"   # SMTP_PORT
 peer_log=$(readlink -f "$work/peers")/maillog
 domains=(wild.mail.test cnonly.mail.test)
-sinks=(127.0.0.32 127.0.0.33)
 free_port() { local p=$((20000 + RANDOM % 30000)); while (exec 3<>"/dev/tcp/$1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+if [ "$SINK" = sealpost ]; then
+  sinks=(127.0.0.62 127.0.0.63) sink_port=$(free_port 127.0.0.62)
+  (in_group sinks; exec build/bench/smtp_sink "$work/sink-count" \
+     "127.0.0.62:$sink_port=$work/pki/mail-wildcard-chain.pem,$work/pki/mail-wildcard.key" \
+     "127.0.0.63:$sink_port=$work/pki/mail-cn-only-chain.pem,$work/pki/mail-cn-only.key") 2> "$work/sink-stderr" &
+  sink_pid=$!
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.63/$sink_port") 2>/dev/null && break; sleep 0.05; done
+else
+  sinks=(127.0.0.32 127.0.0.33) sink_port=$SMTP_PORT
+fi
+sink_count() { cat "$work/sink-count" 2>/dev/null || echo 0; }
 pf_port=$(free_port 127.0.0.60) sp_port=$(free_port 127.0.0.61)
 
 # ---- the Postfix relay (one instance, reconfigured per setting) ----
@@ -98,8 +112,8 @@ defer_transports = $([ "$3" = yes ] && echo smtp)
 CF
   : > "$pf/transport"; : > "$pf/tls_policy"
   for i in 0 1; do
-    echo "${domains[$i]} smtp:[${sinks[$i]}]:$SMTP_PORT" >> "$pf/transport"
-    [ "$level" = secure ] && echo "[${sinks[$i]}]:$SMTP_PORT secure match=${domains[$i]}" >> "$pf/tls_policy"
+    echo "${domains[$i]} smtp:[${sinks[$i]}]:$sink_port" >> "$pf/transport"
+    [ "$level" = secure ] && echo "[${sinks[$i]}]:$sink_port secure match=${domains[$i]}" >> "$pf/tls_policy"
   done
   sed -n '/^cleanup/,$p' "$(readlink -f "$work/peers")/master.cf" > "$pf/master.cf.tail"
   # tlsproxy: smtp_tls_connection_reuse hands TLS connections to it.
@@ -134,7 +148,7 @@ file = "relay.log"
 outcome_file = "outcome.jsonl"
 CF
   printf '[default]\ntls = "%s"\n' "$1" > "$etc/destconfig.toml"
-  for i in 0 1; do printf '["%s"]\nhosts = ["%s:%s"]\n' "${domains[$i]}" "${sinks[$i]}" "$SMTP_PORT"; done > "$etc/smtproutes.toml"
+  for i in 0 1; do printf '["%s"]\nhosts = ["%s:%s"]\n' "${domains[$i]}" "${sinks[$i]}" "$sink_port"; done > "$etc/smtproutes.toml"
   (in_group relay; exec build/tools/sealpostd --etc "$etc") 2> "$work/sp-stderr" &
   sealpost_pid=$!
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.61/$sp_port") 2>/dev/null && return 0; sleep 0.05; done
@@ -150,7 +164,10 @@ pss_kib() {  # PSS summed over the relay group's processes
   done
   echo "$sum"
 }
-arrived() { grep -c "to=<[0-9]*$1@.*status=sent" "$peer_log" 2>/dev/null || true; }
+sink_base=0
+arrived() {  # TAG: this run's messages the sinks accepted
+  if [ "$SINK" = sealpost ]; then echo $(($(sink_count) - sink_base)); else grep -c "to=<[0-9]*$1@.*status=sent" "$peer_log" 2>/dev/null || true; fi
+}
 handshakes() {  # RELAY: TLS sessions set up in this run (a reused connection sets up none)
   if [ "$1" = sealpost ]; then
     grep '"tls_version":"TLS' "$work/sp-etc/outcome.jsonl" 2>/dev/null | grep -c '"connection_reused":false' || true
@@ -177,6 +194,7 @@ run_one() {  # RELAY SETTING PAIR
   # Other load: the machine's busy time in one second before the run, when only idle
   # daemons of ours exist (during the run, loopback softirq and writeback are unattributed).
   q0=$(busy_ticks); sleep 1; q1=$(busy_ticks)
+  sink_base=$(sink_count)
   r0=$(usage_ns relay) s0=$(usage_ns sinks) i0=$(usage_ns inject) b0=$(busy_ticks) t0=$(date +%s.%N)
   inject "$addr" "$port" "$tag"
   pss=$(pss_kib)
@@ -197,7 +215,7 @@ run_one() {  # RELAY SETTING PAIR
 }
 
 : > "$work/runs"
-echo "N=$N messages of 4 KiB, S=$S sessions per domain, 2 domains, $P interleaved pairs per setting, $ncpu CPUs"
+echo "N=$N messages of 4 KiB, S=$S sessions per domain, 2 domains, $P interleaved pairs per setting, $ncpu CPUs, sink: $SINK"
 for setting in $SETTINGS; do
   for pair in $(seq "$P"); do
     # Alternate who goes first, so neither always meets a warm or a cold machine.
@@ -236,6 +254,7 @@ PY
 echo
 echo "Ingest only (sinks stopped with SIGSTOP; both relays fsync before 250):"
 pkill -STOP -f "$(readlink -f "$work/peers")" || true
+if [ -n "$sink_pid" ]; then kill -STOP "$sink_pid"; fi
 for relay in postfix sealpost; do
   if [ "$relay" = sealpost ]; then sealpost_start required-verify; addr=127.0.0.61 port=$sp_port; qdir=$work/sp-etc/spool
   else postfix_config required-verify no yes; postfix_start; addr=127.0.0.60 port=$pf_port; qdir=$pf/queue; fi
@@ -248,3 +267,4 @@ for relay in postfix sealpost; do
   if [ "$relay" = sealpost ]; then sealpost_stop; else postfix_stop; fi
 done
 pkill -CONT -f "$(readlink -f "$work/peers")" || true
+if [ -n "$sink_pid" ]; then kill -CONT "$sink_pid"; fi

@@ -32,6 +32,13 @@ asio::awaitable<Status> InboundConnection::write_raw(const std::string& data) {
 }
 
 asio::awaitable<Result<std::string>> InboundConnection::read(std::chrono::steady_clock::duration timeout) {
+  // Plaintext the channel already holds comes first. A TLS 1.3 client may send its first
+  // command in the same flight as its Finished (RFC 8446 §2: application data right after
+  // the handshake), so the handshake's last read can decrypt EHLO too; waiting on the socket
+  // for it would wait for a client that is waiting for our reply.
+  if (tls_) {
+    if (std::string text = tls_->take_plaintext(); !text.empty()) co_return text;
+  }
   for (;;) {
     auto n = co_await read_raw(timeout);
     if (!n) co_return n.error();
