@@ -9,11 +9,14 @@
 namespace sealpost::mta {
 namespace {
 
+// RFC 5321 §4.5.3.1.3: a path of at most 256 octets with its angle brackets.
+constexpr std::size_t kMaxPathOctets = 254;
 constexpr std::string_view kNeedsSmtputf8 = "553 5.6.7 Must declare SMTPUTF8 to send a non-ASCII address (RFC 6531)";
 
 bool bad_local_byte(unsigned char c) {
+  // RFC 5322 §3.2.3 atext has no '@': "a@b@example.com" is no dot-atom address.
   return c <= ' ' || c == '<' || c == '>' || c == 0x7f || c == '"' || c == '\\' || c == ',' || c == ':' || c == ';' || c == '(' ||
-         c == ')' || c == '[' || c == ']';
+         c == ')' || c == '[' || c == ']' || c == '@';
 }
 
 }  // namespace
@@ -27,7 +30,7 @@ Result<std::string> parse_path(std::string_view text, bool allow_empty, bool smt
     if (allow_empty) return std::string();
     return Error{"501 5.1.3 Bad recipient address syntax"};
   }
-  if (inner.size() > 254) return Error{"501 5.1.3 Address too long"};
+  if (inner.size() > kMaxPathOctets) return Error{"501 5.1.3 Address too long"};
   const auto at = inner.rfind('@');
   if (at == std::string_view::npos || at == 0 || at > 64 || inner.front() == '@') {
     return Error{"501 5.1.3 Bad address syntax (local@domain)"};
@@ -44,8 +47,18 @@ Result<std::string> parse_path(std::string_view text, bool allow_empty, bool smt
   auto a_label = policy::normalize_reference_name(domain);
   if (!a_label) return Error{"501 5.1.2 Bad domain in address"};
   if (!policy::has_non_ascii(domain)) return std::string(local) + "@" + *a_label;
+  // The canonical U-label form, where it names the same domain again and fits the path's
+  // limit: an A-label whose Unicode form the UTS #46 mapping would change (xn--kmk is U+3208,
+  // mapped to "(ᄀ)"), or a domain whose UTF-8 is longer than 254 octets with the local part,
+  // stays in A-labels, so that what was accepted reads back as itself (found by fuzz_address).
   const std::string u = policy::unicode_form(*a_label);
-  return std::string(local) + "@" + (u.empty() ? *a_label : u);
+  const auto back = u.empty() ? Result<std::string>(Error{""}) : policy::normalize_reference_name(u);
+  const bool u_form = back && *back == *a_label && local.size() + 1 + u.size() <= kMaxPathOctets;
+  std::string address = std::string(local) + "@" + (u_form ? u : *a_label);
+  // A-labels are longer than the U-labels they encode: a path that fits as the client wrote
+  // it may not fit in the form delivery sends.
+  if (address.size() > kMaxPathOctets) return Error{"501 5.1.3 Address too long (in A-labels)"};
+  return address;
 }
 
 std::string_view domain_part(std::string_view address) { return address.substr(address.rfind('@') + 1); }

@@ -15,7 +15,8 @@ constexpr const char* kBuecher =
 TEST(Address, PathSyntax) {
   EXPECT_EQ(*parse_path("<a.b@Example.COM>", false, false), "a.b@example.com");
   EXPECT_EQ(*parse_path("<>", true, false), "");
-  for (const char* bad : {"a@b.test", "<>", "<a b@c.test>", "<@route:a@b.test>", "<a@b..test>", "<a@>", "<a\x01@b.test>"}) {
+  for (const char* bad :
+       {"a@b.test", "<>", "<a b@c.test>", "<@route:a@b.test>", "<a@b..test>", "<a@>", "<a\x01@b.test>", "<a@x@b.test>"}) {
     EXPECT_FALSE(parse_path(bad, false, true)) << bad;
   }
 }
@@ -39,6 +40,18 @@ TEST(Address, Utf8OnlyWithSmtputf8) {
     EXPECT_EQ(parse_path(bad, false, true).error().message.substr(0, 10), "501 5.1.3 ") << bad;
   }
   EXPECT_EQ(parse_path("<u@\xE2\x98\x83.example>", false, true).error().message.substr(0, 10), "501 5.1.2 ");  // ☃: disallowed
+  // A label whose Unicode form would not map back (U+3208) stays an A-label beside a U-label,
+  // and the address reads back as itself (fuzz_address's finding).
+  const auto mixed = parse_path("<u@a\xC3\xBC.xn--kmk>", false, true);
+  ASSERT_TRUE(mixed) << mixed.error().message;
+  EXPECT_EQ(*mixed, "u@xn--a-eha.xn--kmk");
+  EXPECT_EQ(*parse_path("<" + *mixed + ">", false, true), *mixed);
+  // Kept in A-labels (for xn--kmk), a path that fits as written (148 octets) does not (262).
+  std::string long_domain;
+  for (int i = 0; i < 19; ++i) long_domain += "a\xC3\xBC.";
+  const auto too_long = parse_path("<" + std::string(64, 'l') + "@" + long_domain + "xn--kmk>", false, true);
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().message, "501 5.1.3 Address too long (in A-labels)");
 }
 
 TEST(Address, DeliveryUsesALabels) {
