@@ -85,11 +85,11 @@ std::string render_metrics(const AdminTarget& t, std::chrono::system_clock::time
   counter(p, "sealpost_alerts_queued_total", "Alerts queued to [alerts] recipients: mandatory TLS failed for a destination.",
           c.alerts);
 
-  gauge(p, "sealpost_queue_messages", "Messages in the spool (queued, held or being delivered).", n(t.queue.spooled()));
+  const auto spool = t.queue.spool().census();  // one directory pass for both figures
+  gauge(p, "sealpost_queue_messages", "Messages in the spool (queued, held or being delivered).", n(spool.messages));
   gauge(p, "sealpost_queue_scheduled_messages", "Messages waiting for their next delivery attempt.", n(t.queue.scheduled()));
-  const auto oldest = t.queue.spool().oldest_arrival();
   gauge(p, "sealpost_queue_oldest_message_age_seconds", "Age of the message longest in the spool; 0 when it is empty.",
-        oldest ? std::max(0.0, std::chrono::duration<double>(now - *oldest).count()) : 0.0);
+        spool.oldest ? std::max(0.0, std::chrono::duration<double>(now - *spool.oldest).count()) : 0.0);
   gauge(p, "sealpost_deliveries_in_flight", "Delivery attempts running now.", n(t.queue.in_flight()));
   const auto& h = t.queue.commit_latency();
   p.family("sealpost_spool_commit_seconds", "histogram",

@@ -53,6 +53,11 @@ std::optional<std::uint64_t> whole_number(std::string_view text, std::size_t max
 // Time in microseconds, then a counter that starts at a random value: commits run on several
 // threads at once (grouped fsyncs), and two of them in the same microsecond still differ. One
 // daemon owns a spool (its lock), so the process is the only writer of IDs.
+// ID.msg: a committed message (ID.state and temporary files are not).
+bool is_message_file(const std::string& name) {
+  return name.size() == 20 && name.ends_with(".msg") && valid_queue_id(name.substr(0, 16));
+}
+
 std::string new_id() {
   static std::atomic<std::uint32_t> sequence{std::random_device{}()};
   const auto us =
@@ -214,22 +219,27 @@ std::vector<std::string> Spool::list() const {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_ / "queue", ec)) {
     const std::string name = e.path().filename().string();
-    if (name.size() == 20 && name.ends_with(".msg") && valid_queue_id(name.substr(0, 16))) ids.push_back(name.substr(0, 16));
+    if (is_message_file(name)) ids.push_back(name.substr(0, 16));
   }
   std::sort(ids.begin(), ids.end());  // IDs begin with the time: oldest first
   return ids;
 }
 
-std::optional<std::chrono::system_clock::time_point> Spool::oldest_arrival() const {
+Spool::Census Spool::census() const {
+  Census c;
   std::optional<std::filesystem::file_time_type> oldest;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_ / "queue", ec)) {
-    if (e.path().extension() != ".msg") continue;
-    const auto t = e.last_write_time(ec);
-    if (!ec && (!oldest || t < *oldest)) oldest = t;
+    if (!is_message_file(e.path().filename().string())) continue;
+    ++c.messages;
+    std::error_code time_ec;
+    const auto t = e.last_write_time(time_ec);
+    if (!time_ec && (!oldest || t < *oldest)) oldest = t;
   }
-  if (!oldest) return std::nullopt;
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(*oldest));
+  if (oldest) {
+    c.oldest = std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(*oldest));
+  }
+  return c;
 }
 
 Result<QueuedMessage> Spool::load(const std::string& id) const {

@@ -42,9 +42,13 @@ class Spool {
   // Durable before it returns: the message's ID.
   Result<std::string> commit(std::string_view client, const Envelope& envelope, std::chrono::system_clock::time_point received);
   std::vector<std::string> list() const;  // committed messages, oldest first
-  // When the longest-queued message was committed (its file's modification time: IDs wrap
-  // after 12 days, so their order is no clock); none when the queue is empty.
-  std::optional<std::chrono::system_clock::time_point> oldest_arrival() const;
+  // One pass over queue/: how many messages, and when the longest-queued one was committed
+  // (its file's modification time: IDs wrap after 12 days, so their order is no clock).
+  struct Census {
+    std::size_t messages = 0;
+    std::optional<std::chrono::system_clock::time_point> oldest;  // none when the queue is empty
+  };
+  Census census() const;
   Result<QueuedMessage> load(const std::string& id) const;
   QueueState state(const std::string& id) const;  // a missing or bad state file: a fresh one
   Status save_state(const std::string& id, const QueueState& state);
