@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the release build, the same tests
 # under ASan+UBSan, and a short libFuzzer run of every fuzz target. Ends with one line
-# "total: N passed, M failed". This is the README's test command and what .ci/run runs.
+# "total: N passed, M failed", after the names of the failed tests and the last lines each
+# printed (CI keeps only the end of the output). This is the README's test command and what
+# .ci/run runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh || exit 1
 
 passed=0 failed=0
+failures=$(mktemp)
 run_ctest() {  # DIR LABEL
   local log rc
   log=$(mktemp)
@@ -23,6 +26,14 @@ run_ctest() {  # DIR LABEL
   fi
   passed=$((passed + total - bad)); failed=$((failed + bad))
   echo "== $2: $((total - bad)) passed, $bad failed"
+  # Each failed test's name and the end of what it printed, for the summary at the end.
+  local name
+  for name in $(sed -nE 's/^[[:space:]]*[0-9]+ - ([^ ]+) \(.*\)$/\1/p' "$log"); do
+    { echo "== FAILED in $2: $name"
+      awk -v n="$name" '/Test +#[0-9]+: / {on = index($0, ": " n " ") || index($0, ": " n "."); next}
+        /tests passed, [0-9]+ tests failed out of/ {on = 0} /^ +Start +[0-9]+: / {next} on' "$log" | tail -40
+    } >> "$failures"
+  done
   rm -f "$log"
 }
 
@@ -40,5 +51,6 @@ for variant in release sanitize fuzz; do
     fuzz) run_ctest build-fuzz "fuzzing" ;;
   esac
 done
+cat "$failures"; rm -f "$failures"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
