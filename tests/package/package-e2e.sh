@@ -61,7 +61,7 @@ check "… and for the user sealpost" bash -c 'runuser -u sealpost -- /usr/bin/s
 mv "$log" "$log.1"
 kill -USR1 "$pid"
 check "SIGUSR1 after rotation: a new log, the user's" bash -c '
-  for _ in $(seq 100); do grep -q "log files reopened" "$1" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 600); do grep -q "log files reopened" "$1" 2>/dev/null && break; sleep 0.05; done
   grep -q "log files reopened" "$1" && [ "$(stat -c %U "$1")" = sealpost ]' _ "$log"
 kill "$pid"
 wait "$pid"

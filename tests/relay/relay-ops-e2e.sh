@@ -83,7 +83,7 @@ n=5
 send "rcpt1@ops.test" --server "127.0.0.71:$low" > /dev/null
 for i in $(seq 2 $n); do send "rcpt$i@ops.test" > /dev/null; done
 check "$n messages delivered to the sink" wait_count 'to=<rcpt[0-9]@ops.test> .* status=sent' $n
-for _ in $(seq 100); do [ "$(ls "$work/sink" | wc -l)" -ge $n ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ "$(ls "$work/sink" | wc -l)" -ge $n ] && break; sleep 0.05; done
 received=$(ls "$work/sink" | wc -l)
 check "the sink received $n messages (one through port $low)" test "$received" -eq $n
 check "the spool is nobody's, 0700, what root left there included" bash -c \
@@ -101,11 +101,11 @@ kill -USR1 "$pid"
 check "SIGUSR1: the rotated human log reopened as nobody" wait_log 'log files reopened'
 send "after-rotate@ops.test" > /dev/null
 check "… and the next delivery's lines and outcome go to the new files" bash -c '
-  grep -q "to=<after-rotate@ops.test>.*status=sent" "$1" 2>/dev/null || sleep 2
+  for _ in $(seq 600); do grep -q "to=<after-rotate@ops.test>.*status=sent" "$1" 2>/dev/null && break; sleep 0.05; done
   grep -q "to=<after-rotate@ops.test>.*status=sent" "$1" && grep -q "\"recipient_domain\":\"ops.test\"" "$2" &&
   [ "$(stat -c %U "$1")" = nobody ]' _ "$log" "$work/log/outcome.jsonl"
 n=$((n + 1))
-for _ in $(seq 100); do [ "$(ls "$work/sink" | wc -l)" -ge $n ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ "$(ls "$work/sink" | wc -l)" -ge $n ] && break; sleep 0.05; done
 received=$(ls "$work/sink" | wc -l)
 
 metrics > "$work/metrics.txt"
@@ -139,7 +139,7 @@ query() {  # EXPR: the value of an instant query, or nothing
     python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null
 }
 scraped() {
-  for _ in $(seq 300); do [ "$(query "$1")" = "$2" ] && return 0; sleep 0.1; done
+  for _ in $(seq 600); do [ "$(query "$1")" = "$2" ] && return 0; sleep 0.1; done
   echo "  $1 = '$(query "$1")', not $2"; tail -3 "$work/prometheus.log"; return 1
 }
 check "Prometheus scraped it: up = 1" scraped 'up{job="sealpost"}' 1
@@ -155,7 +155,7 @@ check "required-verify, expired certificate: deferred, attempt after attempt" \
   wait_count 'to=<rcpt[12]@alert.test> .* status=deferred' 6 20
 check "the log names the alert" wait_log 'mandatory TLS failed for alert.test at chain; alert [0-9A-F]{16} queued to 1 recipient'
 alerts_in_sink() { grep -l "^Subject: Sealpost alert: mandatory TLS failed for alert.test" "$work/sink"/* 2>/dev/null | wc -l; }
-for _ in $(seq 100); do [ "$(alerts_in_sink)" -ge 1 ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ "$(alerts_in_sink)" -ge 1 ] && break; sleep 0.05; done
 check "exactly one alert reached the sink" test "$(alerts_in_sink)" -eq 1
 alert=$(grep -l "^Subject: Sealpost alert" "$work/sink"/* | head -1)
 check "… naming domain, host, stage and reason" bash -c '
@@ -167,7 +167,7 @@ cp "$pki/expired-intermediate.pem" "$work/etc/trust/old-ca.pem"
 "$sealpost" --etc "$work/etc" reload > /dev/null
 check "a reload brings an expired anchor: an alert names it" wait_log 'trust anchors expired or expiring; alert [0-9A-F]{16} queued'
 anchor_alerts() { grep -l "^Subject: Sealpost alert: trust anchors expired or expiring" "$work/sink"/* 2>/dev/null | wc -l; }
-for _ in $(seq 100); do [ "$(anchor_alerts)" -ge 1 ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ "$(anchor_alerts)" -ge 1 ] && break; sleep 0.05; done
 "$sealpost" --etc "$work/etc" reload > /dev/null
 sleep 1.5  # a tick after the second reload looks at the anchors again
 check "… exactly one in the sink, with the file and the date" bash -c '[ "$1" -eq 1 ] &&

@@ -106,14 +106,15 @@ check "… the sink has it" bash -c 'grep -l "Subject: e2e rcpt@later.test" "$1"
 send a@split.test,b@split.test,c@split.test > /dev/null
 check "three recipients with a limit of two: all sent" wait_count 'to=<[abc]@split.test> .* status=sent' 3
 check "… in two transactions (2 + 1 recipients)" \
-  bash -c 'sleep 0.3; [ "$(grep -l "Subject: e2e a@split.test" "$1"/* | wc -l)" -eq 2 ] && [ "$(grep -h "^X-Rcpt-Args" $(grep -l "Subject: e2e a@split.test" "$1"/*) | wc -l)" -eq 3 ]' _ "$work/later"
+  bash -c 'for _ in $(seq 600); do [ "$(grep -l "Subject: e2e a@split.test" "$1"/* | wc -l)" -ge 2 ] && break; sleep 0.05; done
+    [ "$(grep -l "Subject: e2e a@split.test" "$1"/* | wc -l)" -eq 2 ] && [ "$(grep -h "^X-Rcpt-Args" $(grep -l "Subject: e2e a@split.test" "$1"/*) | wc -l)" -eq 3 ]' _ "$work/later"
 
 # --- hold, release, flush, delete
 send one@never.test > /dev/null
 check "unreachable destination: deferred" wait_log 'to=<one@never.test> .* status=deferred'
 never=$(id_of one@never.test)
 check "queue hold" outputs "^$never: (held|being delivered; held when this attempt ends)" q queue hold "$never"
-held_listed() { for _ in $(seq 100); do outputs "^$1 .*\(held\)" q queue list && return 0; sleep 0.05; done; return 1; }
+held_listed() { for _ in $(seq 600); do outputs "^$1 .*\(held\)" q queue list && return 0; sleep 0.05; done; return 1; }
 check "… shown as held" held_listed "$never"
 tries=$(count_log "to=<one@never.test>")
 sleep 2.5
@@ -126,7 +127,7 @@ check "queue show: the recipient's state" outputs "recipient: <one@never.test> d
 check "queue show: the message" outputs "^Subject: e2e one@never.test" q queue show "$never"
 # The message is retried every second: it may be in the middle of an attempt.
 check "queue delete" outputs "^$never: (deleted|being delivered; deleted when this attempt ends)" q queue delete "$never"
-gone() { for _ in $(seq 100); do [ ! -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+gone() { for _ in $(seq 600); do [ ! -e "$1" ] && return 0; sleep 0.05; done; return 1; }
 check "… gone from the spool" gone "$work/etc/spool/queue/$never.msg"
 q queue show 0123456789ABCDEF > /dev/null 2>&1; rc1=$?
 q queue hold nonsense > /dev/null 2>&1; rc2=$?
@@ -201,7 +202,7 @@ check "SIGUSR1: the human log is opened again at its path, and says so" wait_log
 send rot1@later.test > /dev/null
 check "… the next message is logged in the new file" wait_log 'to=<rot1@later.test>'
 check "… its TLS outcome record in the new outcome log" \
-  bash -c 'for _ in $(seq 100); do grep -q "later.test" "$1" 2>/dev/null && exit 0; sleep 0.05; done; exit 1' _ "$work/etc/outcome.jsonl"
+  bash -c 'for _ in $(seq 600); do grep -q "later.test" "$1" 2>/dev/null && exit 0; sleep 0.05; done; exit 1' _ "$work/etc/outcome.jsonl"
 check "… and nothing of it goes to the rotated files" \
   bash -c '! grep -q "rot1@later.test" "$1" && [ "$(wc -l < "$2")" -eq "$3" ]' _ "$log.1" "$work/etc/outcome.jsonl.1" "$rotated_records"
 mv "$log" "$log.2"
