@@ -80,7 +80,8 @@ TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig co
   const auto& sessions = s.options.resume_sessions ? s.sessions : s.no_sessions;
   // The strength is part of the cache key, so a legacy session is never offered to a
   // connection that requires modern TLS.
-  const std::string service = config.strength == TlsStrength::kLegacy ? "smtp-legacy" : "smtp";
+  std::string service = config.strength == TlsStrength::kLegacy ? "smtp-legacy" : "smtp";
+  if (config.server_name.empty()) service += "@" + config.peer_address;
   try {
     impl_->client =
         std::make_unique<Botan::TLS::Client>(borrowed<Botan::TLS::Callbacks>(*impl_), sessions, s.credentials, policy, s.rng,

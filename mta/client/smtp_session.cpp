@@ -208,6 +208,7 @@ class Session {
         .server_name = is_ip           ? std::string()
                        : usable_dane() ? req_.dane.trace.tlsa_base
                                        : req_.target.host,
+        .peer_address = is_ip ? req_.target.host : std::string(),
         .port = req_.target.port,
         // Legacy versions and suites only where the alternative is clear text.
         .strength = policy::tls_mandatory(req_.setting, req_.dane.state, sts_enforced()) ? tls::TlsStrength::kModern

@@ -1,7 +1,8 @@
 // TlsClientChannel against TlsServerChannel in memory (both on Botan 3, no sockets): the
 // versions and key exchange a Sealpost client and a Sealpost listener agree on, the policy
-// per strength, resumption by TLS 1.3 ticket with the certificates handed over again, and
-// garbage from the peer ending as an error instead of an exception.
+// per strength, resumption by TLS 1.3 ticket with the certificates handed over again (never
+// across IP-literal peers), and garbage from the peer ending as an error instead of an
+// exception.
 #include <gtest/gtest.h>
 
 #include "tests/support/test_pki.h"
@@ -81,6 +82,24 @@ TEST_F(Channels, ASecondConnectionResumesByTicketAndStillHandsOverTheChain) {
   // The caller verifies every handshake again: a resumed one must bring its certificates.
   ASSERT_FALSE(client.facts().chain.empty());
   EXPECT_EQ(client.facts().chain.front(), test::pki_certs("mail-wildcard-chain.pem").front());
+}
+
+// Routes to IP addresses have no name for SNI or the session cache. One server context here
+// plays two peers on one port that hold the same ticket keys (one Postfix listening on two
+// addresses, as the benchmark's sinks do): the second address must not be offered the first
+// one's session, whose certificates would then be checked as the second peer's.
+TEST_F(Channels, APeerAtAnotherAddressIsNotOfferedTheSessionOfTheFirst) {
+  TlsClientContext context;
+  const auto connect = [&](const std::string& address) {
+    TlsClientChannel client(context, {.peer_address = address, .port = 25, .strength = TlsStrength::kModern});
+    TlsServerChannel server(*server_context_);
+    pump(client, server);
+    EXPECT_TRUE(client.established());
+    return client.facts().resumed;
+  };
+  EXPECT_FALSE(connect("127.0.0.32"));
+  EXPECT_FALSE(connect("127.0.0.33")) << "resumed the session of 127.0.0.32";
+  EXPECT_TRUE(connect("127.0.0.32"));  // the same address still resumes
 }
 
 TEST_F(Channels, NoResumptionWhenTheContextSaysSo) {
