@@ -2,8 +2,9 @@
 // (mta/server's Listener and TLS server channel), every message accepted and discarded at
 // the end of DATA — no queue, no disk, no log — so that a relay benchmark measures the relay,
 // not its sink (Postfix's smtpd queues what it discards). One listener per argument, each with
-// its own certificate, as the Postfix peers have; every address may relay. The count of
-// messages received is rewritten to COUNT_FILE every 50 ms for the benchmark to wait on.
+// its own certificate, as the Postfix peers have; every address may relay. COUNT_FILE is
+// rewritten every 50 ms with two lines for the benchmark: messages received, TLS sessions
+// completed (the listener's "STARTTLS:" log line).
 // Usage: smtp_sink COUNT_FILE IP:PORT=CHAIN.pem,KEY.pem … (runs until SIGTERM or SIGINT)
 #include <signal.h>
 
@@ -33,10 +34,11 @@ int main(int argc, char** argv) {
   if (argc < 3) return usage("a count file and at least one listener");
   const std::string count_file = argv[1];
   asio::io_context io;
-  auto log = std::make_shared<mta::LogSink>([](mta::LogLevel level, const std::string& line) {
+  std::uint64_t received = 0, tls_sessions = 0;
+  auto log = std::make_shared<mta::LogSink>([&tls_sessions](mta::LogLevel level, const std::string& line) {
     if (level == mta::LogLevel::kError) std::cerr << "smtp_sink: " << line << "\n";
+    if (level == mta::LogLevel::kInfo && line.find("]: STARTTLS: ") != std::string::npos) ++tls_sessions;
   });
-  std::uint64_t received = 0;
   const mta::Listener::Commit discard = [&received](const std::string&,
                                                     const mta::Envelope&) -> asio::awaitable<Result<std::string>> {
     char id[17];
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
   }
   asio::steady_timer tick(io);
   std::function<void()> write_count = [&] {
-    std::ofstream(count_file + ".tmp") << received << "\n";
+    std::ofstream(count_file + ".tmp") << received << "\n" << tls_sessions << "\n";
     std::rename((count_file + ".tmp").c_str(), count_file.c_str());
     tick.expires_after(std::chrono::milliseconds(50));
     tick.async_wait([&](const boost::system::error_code& ec) {

@@ -16,6 +16,8 @@ packages=(
   ca-certificates
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl faketime
+  # bench/tls_bench's yardstick: the same STARTTLS session with an OpenSSL client
+  libssl-dev
   # test peers: a real DNS server, a validating resolver, zone signing; Postfix smtpd and
   # smtp-sink with Cyrus SASL (sasldb); swaks with TLS
   nsd unbound ldnsutils postfix sasl2-bin libsasl2-modules swaks libnet-ssleay-perl
