@@ -13,6 +13,7 @@
 #include <botan/tls_session_manager_memory.h>
 #include <botan/tls_session_manager_noop.h>
 
+#include "policy/ip_address.h"
 #include "tls/botan_channel.h"
 #include "tls/botan_policy.h"
 
@@ -81,12 +82,13 @@ TlsClientChannel::TlsClientChannel(TlsClientContext& context, TlsClientConfig co
   // The strength is part of the cache key, so a legacy session is never offered to a
   // connection that requires modern TLS.
   std::string service = config.strength == TlsStrength::kLegacy ? "smtp-legacy" : "smtp";
-  if (config.server_name.empty()) service += "@" + config.peer_address;
+  const bool is_ip = policy::IpAddress::parse(config.server_name).has_value();
+  if (is_ip) service += "@" + config.server_name;
   try {
-    impl_->client =
-        std::make_unique<Botan::TLS::Client>(borrowed<Botan::TLS::Callbacks>(*impl_), sessions, s.credentials, policy, s.rng,
-                                             Botan::TLS::Server_Information(config.server_name, service, config.port),
-                                             Botan::TLS::Protocol_Version::latest_tls_version());
+    impl_->client = std::make_unique<Botan::TLS::Client>(
+        borrowed<Botan::TLS::Callbacks>(*impl_), sessions, s.credentials, policy, s.rng,
+        Botan::TLS::Server_Information(is_ip ? std::string() : config.server_name, service, config.port),
+        Botan::TLS::Protocol_Version::latest_tls_version());
   } catch (const std::exception& e) {
     impl_->closed = true;
     impl_->alert = std::string("TLS client could not start: ") + e.what();

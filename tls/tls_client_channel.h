@@ -59,12 +59,12 @@ class TlsClientContext {
 };
 
 struct TlsClientConfig {
-  std::string server_name;  // SNI (RFC 6066 §3) and session-cache key; not sent for an IP
-  // With no server_name (a route to an IP address): that address, the session-cache key in
-  // its place. Without it every IP-literal peer on one port shared one cache entry, and a
-  // server holding the same ticket keys as another (one Postfix on two addresses, a farm)
-  // resumed the other's session, whose certificates then stood for this peer's.
-  std::string peer_address;
+  // The peer's name, or its address for a route to an IP: SNI (RFC 6066 §3; never sent for
+  // an address) and the session-cache key. An address is a key of its own: keyed by an empty
+  // name, every IP-literal peer on one port shared one entry, and a server holding the same
+  // ticket keys as another (one Postfix on two addresses, a farm) resumed the other's
+  // session, whose certificates then stood for this peer's.
+  std::string server_name;
   std::uint16_t port = 25;
   TlsStrength strength = TlsStrength::kModern;
 };

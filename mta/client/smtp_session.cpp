@@ -202,13 +202,9 @@ class Session {
 
   asio::awaitable<bool> handshake() {
     result_.outcome.stage = OutcomeStage::kHandshake;
-    const bool is_ip = policy::IpAddress::parse(req_.target.host).has_value();
     tls::TlsClientConfig cfg{
         // RFC 7672 §8.1: with usable TLSA, SNI names the TLSA base domain.
-        .server_name = is_ip           ? std::string()
-                       : usable_dane() ? req_.dane.trace.tlsa_base
-                                       : req_.target.host,
-        .peer_address = is_ip ? req_.target.host : std::string(),
+        .server_name = usable_dane() ? req_.dane.trace.tlsa_base : req_.target.host,
         .port = req_.target.port,
         // Legacy versions and suites only where the alternative is clear text.
         .strength = policy::tls_mandatory(req_.setting, req_.dane.state, sts_enforced()) ? tls::TlsStrength::kModern

@@ -84,14 +84,16 @@ TEST_F(Channels, ASecondConnectionResumesByTicketAndStillHandsOverTheChain) {
   EXPECT_EQ(client.facts().chain.front(), test::pki_certs("mail-wildcard-chain.pem").front());
 }
 
-// Routes to IP addresses have no name for SNI or the session cache. One server context here
-// plays two peers on one port that hold the same ticket keys (one Postfix listening on two
-// addresses, as the benchmark's sinks do): the second address must not be offered the first
-// one's session, whose certificates would then be checked as the second peer's.
+// A route to an IP address gives the address as the server name: never sent as SNI, it keys
+// the session cache. One server context here plays two peers on one port that hold the same
+// ticket keys (one Postfix listening on two addresses, as the benchmark's sinks do): the
+// second address must not be offered the first one's session, whose certificates would then
+// be checked as the second peer's (Delivery.RoutesToTwoAddressesOfOneServerKeepTheirOwnTlsSessions
+// shows it against that Postfix).
 TEST_F(Channels, APeerAtAnotherAddressIsNotOfferedTheSessionOfTheFirst) {
   TlsClientContext context;
   const auto connect = [&](const std::string& address) {
-    TlsClientChannel client(context, {.peer_address = address, .port = 25, .strength = TlsStrength::kModern});
+    TlsClientChannel client(context, {.server_name = address, .port = 25, .strength = TlsStrength::kModern});
     TlsServerChannel server(*server_context_);
     pump(client, server);
     EXPECT_TRUE(client.established());

@@ -61,6 +61,24 @@ std::vector<MatrixRow> matrix() {
 INSTANTIATE_TEST_SUITE_P(EverySettingEveryPeer, Matrix, testing::ValuesIn(matrix()),
                          [](const auto& row_info) { return test::test_name(row_info.param.name); });
 
+// Routes to IP addresses send no SNI, and their TLS sessions are cached per address. The
+// peers on 127.0.0.33 (CN cnonly.mail.test) and .32 (*.mail.test) are one Postfix with one
+// set of ticket keys: when every IP-literal peer shared one cache entry, .32 resumed .33's
+// session and wild.mail.test was checked against cnonly.mail.test's certificate (deferred,
+// "certificate identity did not match").
+TEST_F(Delivery, RoutesToTwoAddressesOfOneServerKeepTheirOwnTlsSessions) {
+  const std::string port = ":" + std::to_string(test::smtp_peer_port());
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [domain, address] : {std::pair{"cnonly.mail.test", "127.0.0.33"}, {"wild.mail.test", "127.0.0.32"}}) {
+      const auto r = send(domain, TlsSetting::kRequiredVerify, route_to(address + port));
+      ASSERT_EQ(r.recipients.size(), 1u);
+      EXPECT_EQ(to_string(r.recipients[0].status), "sent") << domain << ", round " << round << ": " << r.recipients[0].reply;
+      ASSERT_FALSE(r.attempts.empty());
+      EXPECT_EQ(r.attempts.back().outcome.tls_resumed, round == 1) << domain << ", round " << round;
+    }
+  }
+}
+
 TEST_F(Delivery, FailsOverToTheNextMxHost) {
   const auto r = send("failover.mail.test", TlsSetting::kRequiredVerifyHosted);
   ASSERT_EQ(r.attempts.size(), 2u);
