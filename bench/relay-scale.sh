@@ -32,36 +32,19 @@ exim=$peers/root/usr/sbin/exim4 smtpd=$peers/root/usr/sbin/smtpd haraka=$peers/h
 root=$PWD
 work=$(mktemp -d /tmp/sealpost-scale.XXXXXX)
 chmod 755 "$work"
-cg=/sys/fs/cgroup/cpuacct
-sink_pid= relay_pid=
-relay_kill_all() {
-  local p
-  for p in $(cat "$cg/sealpost-scale-relay/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  [ -n "$relay_pid" ] && { wait "$relay_pid" 2>/dev/null || true; }
-  relay_pid=
-}
+cgp=sealpost-scale
+. bench/relay-lib.sh
+sink_pid=
 cleanup() {
   relay_kill_all
   [ -n "$sink_pid" ] && kill -CONT "$sink_pid" 2>/dev/null && kill "$sink_pid" 2>/dev/null || true
   [ -f "$work/nsd/nsd.pid" ] && kill "$(cat "$work/nsd/nsd.pid")" 2>/dev/null || true
-  for g in relay sinks inject; do
-    [ -d "$cg/sealpost-scale-$g" ] && { cat "$cg/sealpost-scale-$g/cgroup.procs" 2>/dev/null | while read -r p; do echo "$p" > "$cg/cgroup.procs" 2>/dev/null || true; done; rmdir "$cg/sealpost-scale-$g" 2>/dev/null || true; }
-  done
+  cg_remove
   if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-for g in relay sinks inject; do mkdir -p "$cg/sealpost-scale-$g"; done
-usage_ns() { cat "$cg/sealpost-scale-$1/cpuacct.usage"; }
-in_group() { echo "$BASHPID" > "$cg/sealpost-scale-$1/cgroup.procs"; }
-pss_kib() {
-  local sum=0 p v
-  for p in $(cat "$cg/sealpost-scale-relay/cgroup.procs"); do
-    v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
-}
+cg_create
 for a in 127.0.0.62:25 127.0.0.63:25 127.0.0.67:53; do
   if (exec 3<>"/dev/tcp/${a%:*}/${a#*:}") 2>/dev/null; then echo "$a is taken: the scale run needs it"; exit 1; fi
 done
@@ -138,54 +121,13 @@ start_relay() {  # RELAY HOLD(yes|no)
   rm -rf "$w"; mkdir -p "$w"
   case "$1" in
     sealpost)
-      mkdir -p "$w/trust" && cp "$work/ca.pem" "$w/trust/test-ca.pem"
-      cat > "$w/sealpost.toml" <<CF
-[server]
-user = "root"                              # the benchmark runs as root
-hostname = "relay.sealpost.test"
-listen = ["127.0.0.61:$port"]
-max_connections = 200
-[spool]
-directory = "spool"
-[delivery]
-retry_seconds = [60]
-[trust]
-system_bundle = false
-[log]
-file = "relay.log"
-CF
-      printf '[default]\ntls = "preferred"\n' > "$w/destconfig.toml"
+      sealpost_config "$w" "127.0.0.61:$port" preferred no
       : > "$w/smtproutes.toml"
       (in_group relay; in_ns -- build/tools/sealpostd --etc "$w") 2> "$w/stderr" &
       relay_pid=$!; wait_listening sealpost "$w/stderr" ;;
     postfix)
       mkdir -p "$w/queue" "$w/data"; chown postfix "$w/data"
-      cat > "$w/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $w/queue
-data_directory = $w/data
-mail_owner = postfix
-inet_interfaces = all
-inet_protocols = ipv4
-myhostname = relay.postfix.test
-mydestination =
-local_recipient_maps =
-relay_domains = scale.test, .scale.test
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-smtp_tls_security_level = may
-smtp_tls_CAfile = $work/ca.pem
-smtp_tls_session_cache_database = btree:$w/data/smtp_scache
-smtp_tls_connection_reuse = yes
-default_destination_concurrency_limit = 20
-in_flow_delay = 0
-smtputf8_enable = no
-alias_maps =
-alias_database =
-maillog_file = $w/maillog
-maillog_file_prefixes = $w
-defer_transports = $([ "$2" = yes ] && echo smtp)
-CF
+      postfix_main_cf "$w" may yes "$2" "scale.test, .scale.test"
       sed -n '/^cleanup/,$p' /etc/postfix/master.cf > "$w/master.cf.tail"
       { echo "127.0.0.60:$port inet n - n - - smtpd"; cat "$w/master.cf.tail"; } > "$w/master.cf"
       grep -q '^tlsproxy' "$w/master.cf" || echo "tlsproxy  unix - - n - 0 tlsproxy" >> "$w/master.cf"

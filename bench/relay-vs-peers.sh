@@ -45,33 +45,23 @@ exim=$peers/root/usr/sbin/exim4 smtpd=$peers/root/usr/sbin/smtpd haraka=$peers/h
 root=$PWD
 work=$(mktemp -d /tmp/sealpost-vs-peers.XXXXXX)
 chmod 755 "$work"
-cg=/sys/fs/cgroup/cpuacct
-sink_pid= relay_pid=
+cgp=sealpost-bench
+. bench/relay-lib.sh
+sink_pid=
 cleanup() {
   relay_kill_all
   [ -n "$sink_pid" ] && kill -CONT "$sink_pid" 2>/dev/null && kill "$sink_pid" 2>/dev/null || true
   [ -f "$work/pf/queue/pid/master.pid" ] && kill "$(tr -d ' ' < "$work/pf/queue/pid/master.pid")" 2>/dev/null || true
   pkill -CONT -f "$work/peers" 2>/dev/null || true
   bash tests/support/smtp-peers.sh stop "$work/peers" > /dev/null 2>&1 || true
-  for g in relay sinks inject; do
-    [ -d "$cg/sealpost-bench-$g" ] && { cat "$cg/sealpost-bench-$g/cgroup.procs" 2>/dev/null | while read -r p; do echo "$p" > "$cg/cgroup.procs" 2>/dev/null || true; done; rmdir "$cg/sealpost-bench-$g" 2>/dev/null || true; }
-  done
+  cg_remove
   if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM  # so that the EXIT trap stops everything
-for g in relay sinks inject; do mkdir -p "$cg/sealpost-bench-$g"; done
-usage_ns() { cat "$cg/sealpost-bench-$1/cpuacct.usage"; }
-in_group() { echo "$BASHPID" > "$cg/sealpost-bench-$1/cgroup.procs"; }  # the calling (sub)shell
+cg_create
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 tck=$(getconf CLK_TCK) ncpu=$(nproc)
-# Every process of the relay under test (daemons, forked deliveries, workers), by cgroup.
-relay_kill_all() {
-  local p
-  for p in $(cat "$cg/sealpost-bench-relay/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  [ -n "$relay_pid" ] && { wait "$relay_pid" 2>/dev/null || true; }
-  relay_pid=
-}
 
 bash tests/pki/make-test-pki.sh "$work/pki" > /dev/null
 cp "$work/pki/ca-bundle.pem" "$work/ca.pem" && chmod 644 "$work/ca.pem"
@@ -118,35 +108,8 @@ chown postfix "$pf/data"
 postfix_start() {  # SETTING REUSE(yes|no) DEFER(yes|no)
   local level
   case "$1" in no) level=none ;; preferred) level=may ;; required-verify) level=secure ;; esac
-  cat > "$pf/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-mail_owner = postfix
-inet_interfaces = all
-inet_protocols = ipv4
-myhostname = relay.postfix.test
-mydestination =
-local_recipient_maps =
-relay_domains = ${domains[*]}
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-transport_maps = texthash:$pf/transport
-smtp_tls_policy_maps = texthash:$pf/tls_policy
-smtp_tls_security_level = $level
-smtp_tls_CAfile = $work/ca.pem
-smtp_tls_session_cache_database = btree:$pf/data/smtp_scache
-smtp_tls_connection_reuse = $2
-smtp_tls_loglevel = 1
-default_destination_concurrency_limit = 20
-in_flow_delay = 0
-smtputf8_enable = no
-alias_maps =
-alias_database =
-maillog_file = $pf/maillog
-maillog_file_prefixes = $pf
-defer_transports = $([ "$3" = yes ] && echo smtp)
-CF
+  postfix_main_cf "$pf" "$level" "$2" "$3" "${domains[*]}"
+  printf 'transport_maps = texthash:%s/transport\nsmtp_tls_policy_maps = texthash:%s/tls_policy\n' "$pf" "$pf" >> "$pf/main.cf"
   : > "$pf/transport"; : > "$pf/tls_policy"
   for i in 0 1; do
     echo "${domains[$i]} smtp:[${sinks[$i]}]:$sink_port" >> "$pf/transport"
@@ -221,25 +184,8 @@ sealpost_start() {  # SETTING
   local etc=$work/sp-etc
   # KEEP=1 keeps every run's configuration, spool and logs (sp-etc.1, .2, …) to read later.
   if [ -n "${KEEP:-}" ] && [ -d "$etc" ]; then mv "$etc" "$etc.$(ls -d "$etc".* 2>/dev/null | wc -l)"; fi
-  rm -rf "$etc"; mkdir -p "$etc/trust"
-  cp "$work/ca.pem" "$etc/trust/test-ca.pem"
-  cat > "$etc/sealpost.toml" <<CF
-[server]
-user = "root"                              # the benchmark runs as root
-hostname = "relay.sealpost.test"
-listen = ["127.0.0.61:${port[sealpost]}"]
-max_connections = 200
-[spool]
-directory = "spool"
-[delivery]
-retry_seconds = [60]
-[trust]
-system_bundle = false
-[log]
-file = "relay.log"
-outcome_file = "outcome.jsonl"
-CF
-  printf '[default]\ntls = "%s"\n' "$1" > "$etc/destconfig.toml"
+  rm -rf "$etc"
+  sealpost_config "$etc" "127.0.0.61:${port[sealpost]}" "$1"
   for i in 0 1; do printf '["%s"]\nhosts = ["%s:%s"]\n' "${domains[$i]}" "${sinks[$i]}" "$sink_port"; done > "$etc/smtproutes.toml"
   (in_group relay; exec build/tools/sealpostd --etc "$etc") 2> "$work/sp-stderr" &
   relay_pid=$!
@@ -265,15 +211,6 @@ queue_dir() {
     postfix | postfix-reuse) echo "$pf/queue" ;; exim) echo "$work/exim/spool" ;;
     opensmtpd) echo "$work/opensmtpd/var-spool" ;; haraka) echo "$work/haraka/queue" ;; sealpost) echo "$work/sp-etc/spool" ;;
   esac
-}
-
-pss_kib() {  # PSS summed over the relay group's processes
-  local sum=0 p v
-  for p in $(cat "$cg/sealpost-bench-relay/cgroup.procs"); do
-    v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
 }
 
 # Each session sends its messages over one connection (-d), as an application submitting to
