@@ -104,9 +104,12 @@ cat > expired.zone <<ZONE
 @        IN NS  ns.mail.test.
 _$P      IN TLSA 3 1 1 $self
 ZONE
-# Signed for a window that ended yesterday (RFC 4035 §5.3.1: such signatures do not validate).
+# Signed for a window that ended ten days ago (RFC 4035 §5.3.1: such signatures do not
+# validate). Not yesterday: unbound forgives a tenth of a signature's lifetime as clock skew,
+# up to val-sig-skew-max (a day), so a signature that expired a day ago sat on that edge and
+# validated in one CI run here.
 exp_key=$(ldns-keygen -a ECDSAP256SHA256 -k _tcp.mx-exp.mail.test) || exit 1
-ldns-signzone -i "$(date -u -d '-30 days' +%Y%m%d%H%M%S)" -e "$(date -u -d '-1 day' +%Y%m%d%H%M%S)" \
+ldns-signzone -i "$(date -u -d '-40 days' +%Y%m%d%H%M%S)" -e "$(date -u -d '-10 days' +%Y%m%d%H%M%S)" \
   -o _tcp.mx-exp.mail.test expired.zone "$exp_key" || exit 1
 cat "$exp_key.ds" >> mail.test.zone
 key=$(ldns-keygen -a ECDSAP256SHA256 -k mail.test) || exit 1
