@@ -1,5 +1,8 @@
 // See connection_cache.h. Each parked connection has its own timer; take() cancels it, and
-// the expiry coroutine then finds its entry gone and does nothing.
+// the expiry coroutine then finds its entry gone and does nothing. Cancelling sets the
+// expiry to the past rather than calling cancel(): a connection taken (or closed) before its
+// expiry coroutine first ran has no wait to cancel yet, and that wait would hold the
+// coroutine, and an io_context with nothing else to do, for the whole park time.
 #include "mta/client/connection_cache.h"
 
 namespace sealpost::mta {
@@ -18,7 +21,7 @@ std::optional<ParkedConnection> ConnectionCache::take(const std::string& key) {
   const auto it = parked.find(key);
   if (it == parked.end()) return std::nullopt;
   ParkedConnection c = std::move(it->second.connection);
-  it->second.timer->cancel();
+  it->second.timer->expires_at(asio::steady_timer::time_point{});
   parked.erase(it);
   ++shelf_->stats.reused;
   return c;
@@ -47,7 +50,7 @@ asio::awaitable<void> ConnectionCache::quit(std::unique_ptr<SmtpConnection> conn
 
 void ConnectionCache::close_all() {
   for (auto& [key, entry] : shelf_->parked) {
-    entry.timer->cancel();
+    entry.timer->expires_at(asio::steady_timer::time_point{});
     asio::co_spawn(executor_, quit(std::move(entry.connection.connection)), asio::detached);
   }
   shelf_->parked.clear();

@@ -1,11 +1,14 @@
 // Connection reuse for the SMTP client (destconfig max-messages-per-connection; Postfix's
 // smtp_connection_cache_on_demand): after a message, a healthy connection is parked instead
 // of closed, and the next delivery with the same key takes it and goes straight to MAIL.
-// The key holds everything the connection was verified for — recipient domain, TLS setting,
-// host, address, port, route credentials — so a connection checked against one set of
-// reference identities (TLS-POLICY.md §8–9) never carries mail that would be checked against
-// another. A parked connection is closed with QUIT after kParkTime unused, as Postfix's
-// smtp_connection_cache_time_limit does.
+// The key holds everything the connection was verified for — TLS setting, host, address,
+// port, route credentials, DANE state, MTA-STS policy, and the recipient domain wherever its
+// reference identities decide (TLS-POLICY.md §8–9: the verifying settings, usable DANE, an
+// MTA-STS policy) — so a connection checked against one domain's identities never carries
+// mail that would be checked against another's. Under `no`, `preferred` and `required` it
+// carries any domain's mail to that server, as Postfix's cache does by server address
+// (delivery.cpp's reuse_key). A parked connection is closed with QUIT after kParkTime
+// unused, as Postfix's smtp_connection_cache_time_limit does.
 #pragma once
 
 #include <chrono>

@@ -64,6 +64,23 @@ std::optional<policy::StsTrace> sts_trace(const DeliveryRequest& req, const Cand
   return t;
 }
 
+// Everything a parked connection is verified and authenticated for (connection_cache.h).
+// The recipient domain is part of it only where the domain's reference identities decide
+// whether the connection may carry mail: a verifying setting, usable DANE, an MTA-STS
+// policy. Under `no`, `preferred` and `required` the connection is what any domain routed
+// to that host, address and port with that setting would get, so it carries mail for all of
+// them (Postfix's reuse by server address); the session logs the certificate against each
+// message's own domain (session_outcome.h, take_parked_outcome).
+std::string reuse_key(const DeliveryRequest& req, const Candidate& c, const policy::IpAddress& ip,
+                      const std::optional<policy::StsTrace>& sts, bool by_route) {
+  const bool any_domain = !policy::verifies_certificate(req.setting) && c.dane->state != policy::DaneState::kUsable && !sts;
+  return (any_domain ? std::string("*") : req.recipient_domain) + "|" + std::string(policy::to_string(req.setting)) + "|" +
+         c.target.host + "|" + ip.to_string() + "|" + std::to_string(c.target.port) + "|" +
+         (c.target.implicit_tls ? "implicit" : "starttls") + "|" + (c.target.credentials ? c.target.credentials->user : "") +
+         "|" + (by_route ? "route" : "mx") + "|dane=" + std::string(policy::to_string(c.dane->state)) +
+         "|sts=" + (sts ? std::string(sts->enforced ? "enforce:" : "testing:") + sts->id : std::string("none"));
+}
+
 }  // namespace
 
 asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Resolver& resolver, DeliveryRequest req,
@@ -170,14 +187,7 @@ asio::awaitable<DeliveryResult> deliver(const SessionContext& context, dns::Reso
     }
     // By MX unless the route names hosts: a `USEDNS` route is an MX delivery (§9).
     if (!sr.facts.by_route()) sr.facts.mx_host = candidate->target.host;
-    // Everything the connection is verified and authenticated for (connection_cache.h).
-    sr.reuse_key = req.recipient_domain + "|" + std::string(policy::to_string(req.setting)) + "|" + candidate->target.host + "|" +
-                   ip.to_string() + "|" + std::to_string(candidate->target.port) + "|" +
-                   (candidate->target.implicit_tls ? "implicit" : "starttls") + "|" +
-                   (candidate->target.credentials ? candidate->target.credentials->user : "") + "|" +
-                   (sr.facts.by_route() ? "route" : "mx");
-    sr.reuse_key += "|dane=" + std::string(policy::to_string(candidate->dane->state));
-    sr.reuse_key += "|sts=" + (sts ? std::string(sts->enforced ? "enforce:" : "testing:") + sts->id : std::string("none"));
+    sr.reuse_key = reuse_key(req, *candidate, ip, sts, sr.facts.by_route());
     sr.max_messages = req.max_messages_per_connection;
     sr.dane = *candidate->dane;
     sr.sts = sts;

@@ -5,13 +5,17 @@ namespace sealpost::mta {
 
 Result<policy::VerificationTrace> verify_peer(const SessionContext& ctx, const SessionRequest& req,
                                               const std::vector<tls::Certificate>& chain) {
+  const policy::ChainResult result = ctx.trust ? ctx.trust->validate(chain, ctx.verification_time())
+                                               : policy::ChainResult{.ok = false, .error = "no trust store"};
+  return verify_peer(req, result, chain);
+}
+
+Result<policy::VerificationTrace> verify_peer(const SessionRequest& req, const policy::ChainResult& validated,
+                                              const std::vector<tls::Certificate>& chain) {
   auto facts = req.facts;
   facts.connected_ip = policy::IpAddress::parse(req.target.address.to_string());
   facts.ptr = req.ptr;
-  const auto at = ctx.verification_time();
-  const policy::ChainResult result =
-      ctx.trust ? ctx.trust->validate(chain, at) : policy::ChainResult{.ok = false, .error = "no trust store"};
-  return policy::verify_certificate(req.setting, result, chain.front().names(), facts);
+  return policy::verify_certificate(req.setting, validated, chain.front().names(), facts);
 }
 
 void verify_dane(const SessionContext& ctx, const SessionRequest& req, const std::vector<tls::Certificate>& chain,

@@ -17,6 +17,12 @@ namespace sealpost::mta {
 Result<policy::VerificationTrace> verify_peer(const SessionContext& context, const SessionRequest& request,
                                               const std::vector<tls::Certificate>& chain);
 
+// The identity half again, for a chain already validated: a connection parked by one
+// recipient domain carries another's message (connection_cache.h), and its trace says what
+// the certificate presents against that message's REF-IDs.
+Result<policy::VerificationTrace> verify_peer(const SessionRequest& request, const policy::ChainResult& validated,
+                                              const std::vector<tls::Certificate>& chain);
+
 // host_dane.h's verify_dane for this session: its host's usable records, the validation
 // time, and the names of the TLSA base, the MX host and the recipient domain.
 void verify_dane(const SessionContext& context, const SessionRequest& request, const std::vector<tls::Certificate>& chain,

@@ -3,7 +3,25 @@
 
 #include <algorithm>
 
+#include "mta/client/peer_verification.h"
+
 namespace sealpost::mta {
+
+void take_parked_outcome(TlsOutcome& o, TlsOutcome parked, const SessionRequest& request,
+                         const std::vector<tls::Certificate>& chain) {
+  take_tls_session(o, parked);
+  o.trace = std::move(parked.trace);
+  if (o.trace && !chain.empty() && parked.recipient_domain != o.recipient_domain) {
+    auto trace = verify_peer(request, o.trace->chain, chain);
+    o.trace = trace ? std::optional(std::move(*trace)) : std::nullopt;
+  }
+  o.dane = std::move(parked.dane);
+  if (o.mta_sts && parked.mta_sts) {
+    o.mta_sts->result = parked.mta_sts->result;
+    o.mta_sts->reason = parked.mta_sts->reason;
+  }
+  o.connection_reused = true;
+}
 
 void close_outcome(SessionResult& result, const std::string& tls_note, const SessionEnd& end) {
   auto& o = result.outcome;

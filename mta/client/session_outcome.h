@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "mta/client/smtp_session.h"
 
@@ -14,6 +15,14 @@ struct SessionEnd {
   bool sts_checked = false;  // an MTA-STS policy covers the host and DANE does not decide
   std::string where;         // "HOST[IP]"
 };
+
+// A message on a parked connection (connection_cache.h): its record takes what the
+// connection's first session learned — the TLS session, DANE, the MTA-STS verdict under this
+// message's own policy — and the verification trace, recomputed against this message's
+// REF-IDs when another recipient domain parked the connection (a setting that does not
+// verify: delivery.cpp's reuse_key).
+void take_parked_outcome(TlsOutcome& o, TlsOutcome parked, const SessionRequest& request,
+                         const std::vector<tls::Certificate>& chain);
 
 // `tls_note`: why TLS is absent or unverified when delivery went on anyway.
 void close_outcome(SessionResult& result, const std::string& tls_note, const SessionEnd& end);

@@ -59,24 +59,15 @@ class Session {
     co_return std::move(result_);
   }
 
-  // A connection from the cache: verified when it was opened, for the same key; straight to
-  // MAIL. Nothing when the server had closed it meanwhile (the caller opens a new one).
+  // A connection from the cache (connection_cache.h), verified when it was opened: straight
+  // to MAIL. Nothing when the server had closed it meanwhile (the caller opens a new one).
   asio::awaitable<std::optional<SessionResult>> run_reused(ParkedConnection parked) {
     conn_ = std::move(parked.connection);
     caps_ = std::move(parked.capabilities);
     messages_ = parked.messages;
     connected_ = true;
-    auto& o = result_.outcome;
-    take_tls_session(o, parked.outcome);
-    o.trace = std::move(parked.outcome.trace);
-    o.dane = std::move(parked.outcome.dane);
-    // This message's policy (its origin and age), with what the connection's check found.
-    if (o.mta_sts && parked.outcome.mta_sts) {
-      o.mta_sts->result = parked.outcome.mta_sts->result;
-      o.mta_sts->reason = parked.outcome.mta_sts->reason;
-    }
-    o.connection_reused = true;
     tls_note_ = parked.outcome.reason;
+    take_parked_outcome(result_.outcome, std::move(parked.outcome), req_, parked.chain);
     result_.chain = std::move(parked.chain);
     const bool ok = co_await transaction();
     if (!ok && broken_ && result_.recipients.empty()) {

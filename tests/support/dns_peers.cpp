@@ -93,6 +93,8 @@ mxname     IN MX  10 mx-name
 mx-name    IN A   127.0.0.31
 wild       IN MX  10 mx-wild
 mx-wild    IN A   127.0.0.32
+; a second domain on mx-wild (*.mail.test): connection reuse across domains
+shared     IN MX  10 mx-wild
 tls12      IN MX  10 mx-tls12
 mx-tls12   IN A   127.0.0.51
 cnonly     IN MX  10 mx-cn

@@ -5,6 +5,7 @@
 // Postfix will not produce are in scripted_delivery_test.cpp.
 #include <gtest/gtest.h>
 
+#include "mta/client/connection_cache.h"
 #include "mta/client/smtp_auth.h"
 #include "tests/mta/client/delivery_fixture.h"
 #include "tests/support/tsv.h"
@@ -181,6 +182,58 @@ TEST_F(Delivery, DebugSmtpLogsTheDialogueWithCredentialsMasked) {
   for (const std::string& secret : std::vector<std::string>{"p@ss:word", base64("p@ss:word"), base64("alice@example.com")}) {
     EXPECT_EQ(all.find(secret), std::string::npos) << secret;
   }
+}
+
+// wild and shared.mail.test both have mx-wild (*.mail.test) as MX. A connection parked after
+// wild's message carries shared's under the settings that do not verify, its record logging
+// the certificate against shared's REF-IDs; under a verifying setting each domain's
+// identities are checked on a connection of its own (connection_cache.h).
+TEST_F(Delivery, DomainsSharingAnMxShareAConnectionUnlessTheSettingVerifies) {
+  ConnectionCache cache(io_.get_executor());
+  context_.connections = &cache;
+  for (const auto setting : {TlsSetting::kNo, TlsSetting::kPreferred, TlsSetting::kRequired, TlsSetting::kRequiredVerify}) {
+    std::vector<DeliveryResult> results;
+    std::vector<Envelope> envelopes;
+    for (const char* domain : {"wild.mail.test", "shared.mail.test"})
+      envelopes.push_back(
+          {.from = "sender@client.sealpost.test", .recipients = {std::string("rcpt@") + domain}, .content = "x\r\n"});
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          for (const auto& e : envelopes) {
+            // A named request: g++ 12 frees a braced temporary argument of a coroutine twice.
+            DeliveryRequest request{.recipient_domain = e.recipients[0].substr(5),
+                                    .setting = setting,
+                                    .mx_port = test::smtp_peer_port(),
+                                    .envelope = &e,
+                                    .max_messages_per_connection = 10};
+            results.push_back(co_await deliver(context_, *resolver_, std::move(request), {}));
+          }
+          cache.close_all();
+        },
+        asio::detached);
+    io_.restart();
+    io_.run();
+    const std::string name(policy::to_string(setting));
+    ASSERT_EQ(results.size(), 2u);
+    for (const auto& r : results) {
+      ASSERT_EQ(r.recipients.size(), 1u);
+      EXPECT_EQ(r.recipients[0].status, RecipientStatus::kSent) << name << ": " << r.recipients[0].reply;
+      ASSERT_EQ(r.attempts.size(), 1u);
+    }
+    const TlsOutcome& second = results[1].attempts[0].outcome;
+    EXPECT_EQ(second.recipient_domain, "shared.mail.test");
+    EXPECT_EQ(second.connection_reused, !policy::verifies_certificate(setting)) << name;
+    EXPECT_EQ(second.tls_version.empty(), setting == TlsSetting::kNo) << name;
+    if (setting == TlsSetting::kNo) continue;
+    ASSERT_TRUE(second.trace) << name;
+    std::string refs;
+    for (const auto& id : second.trace->ref_ids) refs += " " + id.value + " ";
+    EXPECT_NE(refs.find(" shared.mail.test "), std::string::npos) << name << ":" << refs;
+    EXPECT_EQ(refs.find(" wild.mail.test "), std::string::npos) << name << ":" << refs;
+    EXPECT_TRUE(second.trace->identity.matched) << name;
+  }
+  EXPECT_EQ(cache.stats().reused, 3u);
 }
 
 // A TLS 1.3 ticket (wild) and a TLS 1.2 session (tls12, the 1.2-only listener).
