@@ -21,10 +21,11 @@
 #             queued, and per queued message; the queue's bytes on disk per message.
 # The relays' configurations are those of bench/relay-vs-peers.sh with MX routing instead of
 # static routes (bench/peers/). Usage: bench/relay-scale.sh
-#   (N=100000 RELAYS="sealpost postfix haraka exim opensmtpd" KEEP=1)
+#   (N=100000 RELAYS="sealpost postfix haraka exim opensmtpd" KEEP=1 SEALPOSTD=path)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000} RELAYS=${RELAYS:-"sealpost postfix haraka exim opensmtpd"}
+sealpostd=$(readlink -f "${SEALPOSTD:-build/tools/sealpostd}")  # another build's, to compare two versions
 DOMAINS=1000 SESSIONS=50
 bash scripts/build.sh release > /dev/null
 peers=$(bash bench/peers/install.sh "${PEERS_DIR:-/var/cache/sealpost/bench-peers}")
@@ -123,7 +124,7 @@ start_relay() {  # RELAY HOLD(yes|no)
     sealpost)
       sealpost_config "$w" "127.0.0.61:$port" preferred no
       : > "$w/smtproutes.toml"
-      (in_group relay; in_ns -- build/tools/sealpostd --etc "$w") 2> "$w/stderr" &
+      (in_group relay; in_ns -- "$sealpostd" --etc "$w") 2> "$w/stderr" &
       relay_pid=$!; wait_listening sealpost "$w/stderr" ;;
     postfix)
       mkdir -p "$w/queue" "$w/data"; chown postfix "$w/data"
